@@ -1,0 +1,85 @@
+package io.github.imagify.image;
+
+import ij.ImagePlus;
+import ij.process.ByteProcessor;
+import ij.process.ColorProcessor;
+import ij.process.FloatProcessor;
+import ij.process.ImageProcessor;
+import ij.process.ShortProcessor;
+import net.imglib2.RandomAccessibleInterval;
+import net.imglib2.converter.Converters;
+import net.imglib2.img.array.ArrayImgs;
+import net.imglib2.type.numeric.RealType;
+
+/**
+ * ImageJ 1 images seen as ImgLib2 images. Planes are wrapped around ImageJ's own pixel arrays, not copied
+ * (imglib2-ij would do this in Fiji, but it is not on Maven Central, so the few lines live here).
+ */
+public final class ImagePlusImages {
+
+	private ImagePlusImages() {}
+
+	/** Wraps one 2D plane: XY for 8/16/32-bit, XYC (R, G, B) for RGB. */
+	public static RandomAccessibleInterval<? extends RealType<?>> wrap(ImageProcessor ip) {
+		int w = ip.getWidth(), h = ip.getHeight();
+		if (ip instanceof ByteProcessor) return ArrayImgs.unsignedBytes((byte[]) ip.getPixels(), w, h);
+		if (ip instanceof ShortProcessor) return ArrayImgs.unsignedShorts((short[]) ip.getPixels(), w, h);
+		if (ip instanceof FloatProcessor) return ArrayImgs.floats((float[]) ip.getPixels(), w, h);
+		if (ip instanceof ColorProcessor) return Converters.argbChannels(ArrayImgs.argbs((int[]) ip.getPixels(), w, h), 1, 2, 3);
+		throw new IllegalArgumentException("Unsupported ImageJ image type: " + ip.getClass().getSimpleName());
+	}
+
+	/** Channels of one stack plane as the network sees them: 3 for RGB, 1 otherwise. */
+	public static int channelsPerPlane(ImagePlus imp) {
+		return imp.getType() == ImagePlus.COLOR_RGB ? 3 : 1;
+	}
+
+	/** Stack plane {@code index} (1-based, ImageJ's convention) as a float image. */
+	public static FloatImage plane(ImagePlus imp, int index) {
+		return Tensors.fromImg(wrap(imp.getStack().getProcessor(index)));
+	}
+
+	/** A float plane as a 32-bit processor (one channel) or, for {@code rgb}, an RGB processor clipped to 0..255. */
+	public static ImageProcessor toProcessor(FloatImage image, boolean rgb) {
+		int w = image.width(), h = image.height();
+		if (rgb) {
+			if (image.channels() != 3)
+				throw new IllegalArgumentException("An RGB plane needs 3 channels, got " + image.channels());
+			int[] argb = new int[w * h];
+			float[] d = image.data();
+			int n = w * h;
+			for (int i = 0; i < n; i++)
+				argb[i] = 0xff000000 | clip8(d[i]) << 16 | clip8(d[n + i]) << 8 | clip8(d[2 * n + i]);
+			return new ColorProcessor(w, h, argb);
+		}
+		if (image.channels() != 1)
+			throw new IllegalArgumentException("A grey plane needs 1 channel, got " + image.channels());
+		return new FloatProcessor(w, h, image.data().clone());
+	}
+
+	private static int clip8(float v) {
+		return Math.max(0, Math.min(255, Math.round(v)));
+	}
+
+	/**
+	 * A 32-bit result converted to 8 or 16 bits for formats without float pixels: values are rounded and
+	 * clipped to the type's range, not rescaled, so intensities keep their meaning.
+	 */
+	public static ImagePlus toBitDepth(ImagePlus floatImage, int bitDepth) {
+		if (floatImage.getBitDepth() != 32) return floatImage;
+		if (bitDepth != 8 && bitDepth != 16) return floatImage;
+		ij.ImageStack in = floatImage.getStack();
+		ij.ImageStack out = new ij.ImageStack(in.getWidth(), in.getHeight());
+		int max = bitDepth == 8 ? 255 : 65535;
+		for (int i = 1; i <= in.getSize(); i++) {
+			float[] f = (float[]) in.getPixels(i);
+			ImageProcessor ip = bitDepth == 8 ? new ByteProcessor(in.getWidth(), in.getHeight()) : new ShortProcessor(in.getWidth(), in.getHeight());
+			for (int j = 0; j < f.length; j++) ip.set(j, Math.max(0, Math.min(max, Math.round(f[j]))));
+			out.addSlice(in.getSliceLabel(i), ip);
+		}
+		ImagePlus result = new ImagePlus(floatImage.getTitle(), out);
+		result.setDimensions(floatImage.getNChannels(), floatImage.getNSlices(), floatImage.getNFrames());
+		result.setCalibration(floatImage.getCalibration());
+		return result;
+	}
+}

@@ -1,0 +1,142 @@
+package io.github.imagify.image;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Runs a fully convolutional network over an image of any size, tile by tile.
+ * <p>
+ * Each tile is the image region it restores (its <em>core</em>) plus {@code context} pixels on every side,
+ * read with mirror reflection beyond the image borders. Tile origins are multiples of the network's size
+ * multiple (2^depth), so every pooling window falls where it would on the whole image; with a context no
+ * smaller than the network's receptive-field radius, the tiled result equals the untiled one up to float
+ * rounding. Only the core of each tile is kept, so no blending is needed.
+ */
+public final class Tiling {
+
+	/** The network applied to one batch of tiles, each {@code channels x h x w}; returns one output per tile, same size. */
+	@FunctionalInterface
+	public interface TileFunction {
+		List<FloatImage> apply(List<FloatImage> tiles) throws Exception;
+	}
+
+	/** Called after each batch of tiles; return false to stop. */
+	@FunctionalInterface
+	public interface Progress {
+		boolean tilesDone(int done, int total);
+	}
+
+	/** One tile: where its core lies in the image and how large the padded input is. */
+	public record Tile(int y, int x, int coreHeight, int coreWidth, int inputHeight, int inputWidth) {}
+
+	private final int multiple;
+	private final int context;
+	private final int coreSize;
+	private final int batchSize;
+
+	/**
+	 * @param multiple  input sizes must be multiples of this (2^depth for a U-Net)
+	 * @param context   pixels of context around each core; rounded up to a multiple of {@code multiple}
+	 * @param coreSize  edge of the region each tile restores; rounded up to a multiple of {@code multiple}
+	 * @param batchSize tiles handed to the network at once
+	 */
+	public Tiling(int multiple, int context, int coreSize, int batchSize) {
+		if (multiple < 1 || context < 0 || coreSize < 1 || batchSize < 1)
+			throw new IllegalArgumentException("Invalid tiling: multiple " + multiple + ", context " + context
+					+ ", tile size " + coreSize + ", batch " + batchSize);
+		this.multiple = multiple;
+		this.context = roundUp(context, multiple);
+		this.coreSize = roundUp(coreSize, multiple);
+		this.batchSize = batchSize;
+	}
+
+	public int context() { return context; }
+	public int coreSize() { return coreSize; }
+
+	static int roundUp(int v, int m) {
+		return (v + m - 1) / m * m;
+	}
+
+	/** The tiles covering a height x width image, row by row. */
+	public List<Tile> plan(int height, int width) {
+		List<Tile> tiles = new ArrayList<>();
+		for (int y = 0; y < height; y += coreSize)
+			for (int x = 0; x < width; x += coreSize) {
+				int ch = Math.min(coreSize, height - y), cw = Math.min(coreSize, width - x);
+				tiles.add(new Tile(y, x, ch, cw, roundUp(ch, multiple) + 2 * context, roundUp(cw, multiple) + 2 * context));
+			}
+		return tiles;
+	}
+
+	/**
+	 * Applies {@code network} to {@code image} tile by tile. Output channels may differ from input channels.
+	 * Returns null when {@code progress} asked to stop.
+	 */
+	public FloatImage run(FloatImage image, TileFunction network, Progress progress) throws Exception {
+		List<Tile> tiles = plan(image.height(), image.width());
+		FloatImage out = null;
+		int done = 0;
+		int next = 0;
+		while (next < tiles.size()) {
+			// tiles of one batch must share a size: cut the batch where the size changes
+			List<Tile> batch = new ArrayList<>();
+			while (next < tiles.size() && batch.size() < batchSize
+					&& (batch.isEmpty() || sameInputSize(batch.get(0), tiles.get(next))))
+				batch.add(tiles.get(next++));
+			List<FloatImage> inputs = new ArrayList<>(batch.size());
+			for (Tile t : batch)
+				inputs.add(extract(image, t.y() - context, t.x() - context, t.inputHeight(), t.inputWidth()));
+			List<FloatImage> results = network.apply(inputs);
+			if (results.size() != batch.size())
+				throw new IllegalStateException("The network returned " + results.size() + " tiles for " + batch.size());
+			for (int i = 0; i < batch.size(); i++) {
+				Tile t = batch.get(i);
+				FloatImage r = results.get(i);
+				if (r.height() != t.inputHeight() || r.width() != t.inputWidth())
+					throw new IllegalStateException("The network changed the tile size from " + t.inputHeight() + "x"
+							+ t.inputWidth() + " to " + r.height() + "x" + r.width());
+				if (out == null) out = new FloatImage(r.channels(), image.height(), image.width());
+				paste(r, context, context, t, out);
+			}
+			done += batch.size();
+			if (progress != null && !progress.tilesDone(done, tiles.size())) return null;
+		}
+		return out;
+	}
+
+	private static boolean sameInputSize(Tile a, Tile b) {
+		return a.inputHeight() == b.inputHeight() && a.inputWidth() == b.inputWidth();
+	}
+
+	private static void paste(FloatImage tile, int offY, int offX, Tile t, FloatImage out) {
+		for (int c = 0; c < out.channels(); c++)
+			for (int r = 0; r < t.coreHeight(); r++)
+				System.arraycopy(tile.data(), (c * tile.height() + offY + r) * tile.width() + offX,
+						out.data(), (c * out.height() + t.y() + r) * out.width() + t.x(), t.coreWidth());
+	}
+
+	/** The h x w region at (y0, x0), which may reach outside the image: those pixels are mirror-reflected. */
+	public static FloatImage extract(FloatImage image, int y0, int x0, int h, int w) {
+		FloatImage out = new FloatImage(image.channels(), h, w);
+		int[] xs = new int[w];
+		for (int x = 0; x < w; x++) xs[x] = reflect(x0 + x, image.width());
+		float[] src = image.data(), dst = out.data();
+		for (int c = 0; c < image.channels(); c++)
+			for (int y = 0; y < h; y++) {
+				int sy = reflect(y0 + y, image.height());
+				int srcRow = (c * image.height() + sy) * image.width();
+				int dstRow = (c * h + y) * w;
+				if (x0 >= 0 && x0 + w <= image.width()) System.arraycopy(src, srcRow + x0, dst, dstRow, w);
+				else for (int x = 0; x < w; x++) dst[dstRow + x] = src[srcRow + xs[x]];
+			}
+		return out;
+	}
+
+	/** Mirror reflection without repeating the edge pixel (…2 1 | 0 1 2 … n-1 | n-2 …), periodic for any distance. */
+	public static int reflect(int i, int n) {
+		if (n == 1) return 0;
+		int period = 2 * (n - 1);
+		int m = Math.floorMod(i, period);
+		return m < n ? m : period - m;
+	}
+}
