@@ -1,0 +1,121 @@
+package io.github.imagify.model;
+
+import org.deeplearning4j.nn.conf.CNN2DFormat;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.dropout.Dropout;
+import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
+import org.deeplearning4j.nn.conf.graph.MergeVertex;
+import org.deeplearning4j.nn.conf.graph.ScaleVertex;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.CnnLossLayer;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.Deconvolution2D;
+import org.deeplearning4j.nn.conf.layers.DropoutLayer;
+import org.deeplearning4j.nn.conf.layers.PoolingType;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
+
+/**
+ * Builds the U-Net of a {@link UNetSpec} as a DL4J {@link ComputationGraph}.
+ * <p>
+ * Vertex names are stable and readable ({@code enc0_conv1}, {@code enc0_pool}, {@code bottleneck_conv1},
+ * {@code dec0_up}, {@code dec0_concat}, {@code dec0_conv2}, {@code head}, {@code residual},
+ * {@code output}) because the ONNX export and the checkpoints carry them. Every layer is NCHW and uses
+ * only what {@code io.github.imagify.onnx.OnnxExporter} can translate. Nothing depends on the training
+ * patch size except DL4J's shape inference, so the graph runs on any multiple of
+ * {@link UNetSpec#sizeMultiple()}.
+ */
+public final class UNet {
+
+	public static final String INPUT = "input";
+	public static final String SCALED = "scaled";
+	public static final String OUTPUT = "output";
+
+	private static final CNN2DFormat NCHW = CNN2DFormat.NCHW;
+
+	private UNet() {}
+
+	/**
+	 * Builds and initialises the graph.
+	 *
+	 * @param patchSize the training input height = width, a positive multiple of {@link UNetSpec#sizeMultiple()}
+	 * @param learningRate Adam's initial learning rate (&gt; 0)
+	 * @param seed seed of the weight initialisation
+	 */
+	public static ComputationGraph build(UNetSpec spec, int patchSize, double learningRate, long seed) {
+		if (patchSize <= 0 || patchSize % spec.sizeMultiple() != 0)
+			throw new IllegalArgumentException("patch_size must be a positive multiple of " + spec.sizeMultiple() +
+				" (2^depth), got " + patchSize);
+		if (!(learningRate > 0) || Double.isInfinite(learningRate))
+			throw new IllegalArgumentException("learning_rate must be a finite number > 0, got " + learningRate);
+
+		GraphBuilder g = new NeuralNetConfiguration.Builder()
+			.seed(seed)
+			.dataType(DataType.FLOAT)
+			.updater(new Adam(learningRate))
+			.weightInit(WeightInit.RELU)
+			.graphBuilder()
+			.addInputs(INPUT)
+			.setInputTypes(InputType.convolutional(patchSize, patchSize, spec.channels(), NCHW));
+
+		// The paper's input-scaling layer; an identity at the default factor 1, kept so the graph shape is fixed.
+		g.addVertex(SCALED, new ScaleVertex(spec.inputScale()), INPUT);
+
+		String[] skips = new String[spec.depth()];
+		String x = SCALED;
+		for (int l = 0; l < spec.depth(); l++) {
+			x = conv(g, "enc" + l + "_conv1", spec.filters(l), x);
+			x = skips[l] = conv(g, "enc" + l + "_conv2", spec.filters(l), x);
+			x = add(g, "enc" + l + "_pool", new SubsamplingLayer.Builder(PoolingType.MAX).kernelSize(2, 2).stride(2, 2)
+				.convolutionMode(ConvolutionMode.Truncate).dataFormat(NCHW).build(), x);
+		}
+
+		x = conv(g, "bottleneck_conv1", spec.filters(spec.depth()), x);
+		x = conv(g, "bottleneck_conv2", spec.filters(spec.depth()), x);
+		if (spec.dropout() > 0) // DL4J's Dropout takes the RETAIN probability
+			x = add(g, "bottleneck_dropout", new DropoutLayer(new Dropout(1 - spec.dropout())), x);
+
+		for (int l = spec.depth() - 1; l >= 0; l--) {
+			x = add(g, "dec" + l + "_up", new Deconvolution2D.Builder(2, 2).stride(2, 2).padding(0, 0)
+				.convolutionMode(ConvolutionMode.Truncate).nOut(spec.filters(l)).activation(Activation.RELU)
+				.dataFormat(NCHW).build(), x);
+			g.addVertex("dec" + l + "_concat", new MergeVertex(), x, skips[l]);
+			x = conv(g, "dec" + l + "_conv1", spec.filters(l), "dec" + l + "_concat");
+			x = conv(g, "dec" + l + "_conv2", spec.filters(l), x);
+		}
+
+		// A residual net starts as the identity (zero head): training begins at the input's quality instead
+		// of at random noise added to it, which matters for short runs.
+		x = add(g, "head", new ConvolutionLayer.Builder(1, 1).stride(1, 1).convolutionMode(ConvolutionMode.Same)
+			.nOut(spec.channels()).activation(Activation.IDENTITY).dataFormat(NCHW)
+			.weightInit(spec.residual() ? WeightInit.ZERO : WeightInit.RELU).build(), x);
+		if (spec.residual()) { // the net predicts the degradation: output = scaled input - head
+			g.addVertex("residual", new ElementWiseVertex(ElementWiseVertex.Op.Subtract), SCALED, x);
+			x = "residual";
+		}
+		g.addLayer(OUTPUT, new CnnLossLayer.Builder(LossFunction.MSE).activation(Activation.IDENTITY).format(NCHW)
+			.build(), x);
+		g.setOutputs(OUTPUT);
+
+		ComputationGraph graph = new ComputationGraph(g.build());
+		graph.init();
+		return graph;
+	}
+
+	private static String conv(GraphBuilder g, String name, int nOut, String input) {
+		return add(g, name, new ConvolutionLayer.Builder(3, 3).stride(1, 1).convolutionMode(ConvolutionMode.Same)
+			.nOut(nOut).activation(Activation.RELU).dataFormat(NCHW).build(), input);
+	}
+
+	private static String add(GraphBuilder g, String name, org.deeplearning4j.nn.conf.layers.Layer layer, String input) {
+		g.addLayer(name, layer, input);
+		return name;
+	}
+}

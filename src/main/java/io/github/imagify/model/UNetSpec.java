@@ -1,0 +1,156 @@
+package io.github.imagify.model;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * U-Net hyper-parameters, following the paper's recipe: 3x3 convolutions with same padding and ReLU,
+ * 2x2 max-pooling, 2x2 stride-2 transposed convolutions, concatenated skips, dropout on the bottleneck,
+ * an input-scaling layer, MSE loss and Adam.
+ * <p>
+ * The spec is the single source of truth for a model's shape: {@link UNet#build} turns it into a DL4J
+ * graph, {@link #toMap()} stores it beside the weights, and the tiling code asks it for
+ * {@link #sizeMultiple()} and {@link #receptiveFieldRadius()}.
+ *
+ * @param channels image channels in and out (1..4)
+ * @param depth number of poolings (1..5)
+ * @param baseFilters filters of the first level, doubled at every level (1..256)
+ * @param dropout probability of DROPPING a bottleneck activation while training, in [0, 1)
+ * @param residual whether the net predicts the degradation and subtracts it from the (scaled) input
+ * @param inputScale factor applied to the input by the first layer (&gt; 0)
+ */
+public record UNetSpec(int channels, int depth, int baseFilters, double dropout, boolean residual, double inputScale) {
+
+	public static final String CHANNELS = "channels";
+	public static final String DEPTH = "depth";
+	public static final String BASE_FILTERS = "base_filters";
+	public static final String DROPOUT = "dropout";
+	public static final String RESIDUAL = "residual";
+	public static final String INPUT_SCALE = "input_scale";
+
+	public UNetSpec {
+		if (channels < 1 || channels > 4)
+			throw new IllegalArgumentException(CHANNELS + " must be in 1..4, got " + channels);
+		if (depth < 1 || depth > 5)
+			throw new IllegalArgumentException(DEPTH + " must be in 1..5, got " + depth);
+		if (baseFilters < 1 || baseFilters > 256)
+			throw new IllegalArgumentException(BASE_FILTERS + " must be in 1..256, got " + baseFilters);
+		if (!(dropout >= 0 && dropout < 1))
+			throw new IllegalArgumentException(DROPOUT + " must be in [0, 1), got " + dropout);
+		if (!(inputScale > 0) || Double.isInfinite(inputScale))
+			throw new IllegalArgumentException(INPUT_SCALE + " must be a finite number > 0, got " + inputScale);
+	}
+
+	/**
+	 * The defaults: depth 3, 32 base filters, dropout 0.1, residual, input scale 1 (our data arrives
+	 * percentile-normalised, so the paper's input scaling is an identity by default).
+	 */
+	public static UNetSpec defaults(int channels) {
+		return new UNetSpec(channels, 3, 32, 0.1, true, 1.0);
+	}
+
+	/** 2^depth: input height and width must be multiples of it so that pooling and up-sampling line up. */
+	public int sizeMultiple() {
+		return 1 << depth;
+	}
+
+	/** Filters at level {@code level} (0 = full resolution, depth = bottleneck). */
+	public int filters(int level) {
+		return baseFilters << level;
+	}
+
+	/**
+	 * Exact radius, in pixels, of the receptive field of one output pixel: a tile with this much context
+	 * on every side gives the same output as the full image, provided the tile's origin is a multiple of
+	 * {@link #sizeMultiple()} in the full image (so its pooling grid lines up with the full image's).
+	 * <p>
+	 * Walks the layers backwards from an output pixel, mapping the interval of positions it depends on
+	 * through every layer (3x3 conv: widen by one; 2x2/2 pool: [2a, 2b+1]; 2x2/2 deconv: [a/2, b/2];
+	 * 1x1 head: unchanged), taking the union over the skip and residual paths. Pooling makes the field
+	 * depend on the pixel's phase modulo 2^depth, so every phase is walked and the largest one-sided
+	 * extent is returned.
+	 */
+	public int receptiveFieldRadius() {
+		int radius = 0;
+		for (int y = 0; y < sizeMultiple(); y++) {
+			long[] in = new ReceptiveField(depth).ofOutput(y);
+			radius = (int) Math.max(radius, Math.max(y - in[0], in[1] - y));
+		}
+		return radius;
+	}
+
+	/** Number of trainable parameters, computed from the architecture (equals the DL4J graph's numParams). */
+	public long parameterCount() {
+		long n = 0;
+		long in = channels;
+		for (int l = 0; l < depth; l++) {
+			n += conv(3, in, filters(l)) + conv(3, filters(l), filters(l));
+			in = filters(l);
+		}
+		n += conv(3, in, filters(depth)) + conv(3, filters(depth), filters(depth));
+		for (int l = depth - 1; l >= 0; l--) {
+			n += conv(2, filters(l + 1), filters(l)); // the 2x2 transposed conv
+			n += conv(3, 2L * filters(l), filters(l)) + conv(3, filters(l), filters(l));
+		}
+		return n + conv(1, filters(0), channels);
+	}
+
+	private static long conv(int k, long nIn, long nOut) {
+		return (long) k * k * nIn * nOut + nOut;
+	}
+
+	/** The spec with snake_case keys, for JSON model packages. */
+	public Map<String, Object> toMap() {
+		Map<String, Object> m = new LinkedHashMap<>();
+		m.put(CHANNELS, channels);
+		m.put(DEPTH, depth);
+		m.put(BASE_FILTERS, baseFilters);
+		m.put(DROPOUT, dropout);
+		m.put(RESIDUAL, residual);
+		m.put(INPUT_SCALE, inputScale);
+		return m;
+	}
+
+	/**
+	 * Reads a map written by {@link #toMap()}; numbers may come back as any {@link Number} (JSON parsers
+	 * give Double or Long) or as numeric strings. Every key is required: a missing key must not silently
+	 * take a default that may have changed since the model was trained.
+	 */
+	public static UNetSpec fromMap(Map<String, ?> m) {
+		return new UNetSpec(intValue(m, CHANNELS), intValue(m, DEPTH), intValue(m, BASE_FILTERS),
+			doubleValue(m, DROPOUT), booleanValue(m, RESIDUAL), doubleValue(m, INPUT_SCALE));
+	}
+
+	private static Object required(Map<String, ?> m, String key) {
+		Object v = m.get(key);
+		if (v == null) throw new IllegalArgumentException("U-Net spec: missing key '" + key + "'");
+		return v;
+	}
+
+	private static double doubleValue(Map<String, ?> m, String key) {
+		Object v = required(m, key);
+		if (v instanceof Number n) return n.doubleValue();
+		try {
+			return Double.parseDouble(v.toString().trim());
+		}
+		catch (NumberFormatException e) {
+			throw new IllegalArgumentException("U-Net spec: '" + key + "' must be a number, got '" + v + "'");
+		}
+	}
+
+	private static int intValue(Map<String, ?> m, String key) {
+		double d = doubleValue(m, key);
+		if (d != Math.rint(d) || Math.abs(d) > Integer.MAX_VALUE)
+			throw new IllegalArgumentException("U-Net spec: '" + key + "' must be an integer, got " + required(m, key));
+		return (int) d;
+	}
+
+	private static boolean booleanValue(Map<String, ?> m, String key) {
+		Object v = required(m, key);
+		if (v instanceof Boolean b) return b;
+		String s = v.toString().trim();
+		if (s.equalsIgnoreCase("true")) return true;
+		if (s.equalsIgnoreCase("false")) return false;
+		throw new IllegalArgumentException("U-Net spec: '" + key + "' must be true or false, got '" + v + "'");
+	}
+}

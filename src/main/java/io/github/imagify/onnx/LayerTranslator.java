@@ -1,0 +1,194 @@
+package io.github.imagify.onnx;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import onnx.Onnx.AttributeProto;
+import org.deeplearning4j.nn.conf.CNN2DFormat;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
+import org.deeplearning4j.nn.conf.layers.CnnLossLayer;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.Deconvolution2D;
+import org.deeplearning4j.nn.conf.layers.DropoutLayer;
+import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.conf.layers.PoolingType;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationIdentity;
+import org.nd4j.linalg.activations.impl.ActivationReLU;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Translates one DL4J layer to ONNX nodes. Only layers whose inference semantics are known to match
+ * ONNX exactly are accepted; everything else fails with a message naming the vertex, because a silently
+ * wrong export would only show up as bad restorations much later.
+ * <p>
+ * Classes are matched exactly (not with instanceof): DL4J's depthwise, separable and 1D convolutions
+ * subclass {@link ConvolutionLayer} and compute something else.
+ */
+final class LayerTranslator {
+
+	private final ComputationGraph net;
+	private final OnnxGraph out;
+
+	LayerTranslator(ComputationGraph net, OnnxGraph out) {
+		this.net = net;
+		this.out = out;
+	}
+
+	Value translate(String v, Layer layer, Value in) {
+		Class<?> type = layer.getClass();
+		if (type == ConvolutionLayer.class) return conv(v, (ConvolutionLayer) layer, in);
+		if (type == Deconvolution2D.class) return deconv(v, (Deconvolution2D) layer, in);
+		if (type == SubsamplingLayer.class) return maxPool(v, (SubsamplingLayer) layer, in);
+		if (type == DropoutLayer.class) return in; // dropout is the identity at inference
+		if (type == ActivationLayer.class) return activation(v, ((ActivationLayer) layer).getActivationFn(), in, v);
+		if (type == CnnLossLayer.class) {
+			CnnLossLayer loss = (CnnLossLayer) layer;
+			requireNchw(v, loss.getFormat());
+			return activation(v, loss.getActivationFn(), in, v);
+		}
+		throw GraphTranslator.unsupported(v, "layer type " + type.getSimpleName() + " (supported: ConvolutionLayer, " +
+			"Deconvolution2D, SubsamplingLayer MAX, DropoutLayer, ActivationLayer, CnnLossLayer)");
+	}
+
+	private Value conv(String v, ConvolutionLayer c, Value in) {
+		requireNchw(v, c.getCnn2dDataFormat());
+		requireActivation(v, c.getActivationFn());
+		int[] k = c.getKernelSize(), s = c.getStride(), d = c.getDilation();
+		long[] pads = pads(v, c.getConvolutionMode(), k, s, d, c.getPadding());
+		INDArray w = param(v, "W", 4);
+		long[] shape = w.shape(); // [nOut, nIn, kH, kW], the ONNX Conv layout
+		checkInputChannels(v, in, shape[1]);
+		List<String> inputs = new ArrayList<>(List.of(in.name(), out.initializer(v + ".W", shape, floats(w))));
+		if (c.hasBias()) inputs.add(out.initializer(v + ".b", new long[] { shape[0] }, floats(param(v, "b", -1))));
+		String name = tensorFor(v, c.getActivationFn());
+		out.node("Conv", v, inputs, name, OnnxGraph.ints("kernel_shape", k[0], k[1]), OnnxGraph.ints("strides", s[0], s[1]),
+			OnnxGraph.ints("pads", pads), OnnxGraph.ints("dilations", d[0], d[1]), OnnxGraph.integer("group", 1));
+		Value pre = sizeAfterWindow(in, name, shape[0], k, s, d, pads);
+		return activation(v, c.getActivationFn(), pre, v);
+	}
+
+	private Value deconv(String v, Deconvolution2D c, Value in) {
+		requireNchw(v, c.getCnn2dDataFormat());
+		requireActivation(v, c.getActivationFn());
+		int[] k = c.getKernelSize(), s = c.getStride(), d = c.getDilation(), p = c.getPadding();
+		ConvolutionMode mode = c.getConvolutionMode();
+		long ekH = (long) (k[0] - 1) * d[0] + 1, ekW = (long) (k[1] - 1) * d[1] + 1;
+		boolean sameWithoutPadding = mode == ConvolutionMode.Same && ekH == s[0] && ekW == s[1];
+		if (!(mode == ConvolutionMode.Truncate || mode == ConvolutionMode.Strict || sameWithoutPadding))
+			throw GraphTranslator.unsupported(v, "Deconvolution2D with ConvolutionMode." + mode + " and kernel " +
+				str(k) + ", stride " + str(s) + " (supported: Truncate/Strict, or Same when the kernel equals the stride)");
+		long[] pads = sameWithoutPadding ? new long[4] : new long[] { p[0], p[1], p[0], p[1] };
+		INDArray w = param(v, "W", 4);
+		long[] shape = w.shape(); // [nIn, nOut, kH, kW], the ONNX ConvTranspose layout (no kernel flip)
+		checkInputChannels(v, in, shape[0]);
+		List<String> inputs = new ArrayList<>(List.of(in.name(), out.initializer(v + ".W", shape, floats(w))));
+		if (c.hasBias()) inputs.add(out.initializer(v + ".b", new long[] { shape[1] }, floats(param(v, "b", -1))));
+		String name = tensorFor(v, c.getActivationFn());
+		out.node("ConvTranspose", v, inputs, name, OnnxGraph.ints("kernel_shape", k[0], k[1]),
+			OnnxGraph.ints("strides", s[0], s[1]), OnnxGraph.ints("pads", pads), OnnxGraph.ints("dilations", d[0], d[1]),
+			OnnxGraph.integer("group", 1));
+		// out = s*(in-1) + ek - 2p: exactly s*in when ek - 2p == s
+		boolean exact = ekH - 2 * pads[0] == s[0] && ekW - 2 * pads[1] == s[1] && s[0] == s[1];
+		Value pre = in.scaled(name, shape[1], exact ? s[0] : 0, 1);
+		return activation(v, c.getActivationFn(), pre, v);
+	}
+
+	private Value maxPool(String v, SubsamplingLayer p, Value in) {
+		requireNchw(v, p.getCnn2dDataFormat());
+		if (p.getPoolingType() != PoolingType.MAX)
+			throw GraphTranslator.unsupported(v, "pooling type " + p.getPoolingType() + " (only MAX is supported)");
+		int[] k = p.getKernelSize(), s = p.getStride(), d = p.getDilation();
+		long[] pads = pads(v, p.getConvolutionMode(), k, s, d, p.getPadding());
+		String name = out.tensorName(v);
+		List<AttributeProto> attrs = new ArrayList<>(List.of(OnnxGraph.ints("kernel_shape", k[0], k[1]),
+			OnnxGraph.ints("strides", s[0], s[1]), OnnxGraph.ints("pads", pads)));
+		if (d[0] != 1 || d[1] != 1) attrs.add(OnnxGraph.ints("dilations", d[0], d[1]));
+		out.node("MaxPool", v, List.of(in.name()), name, attrs.toArray(AttributeProto[]::new));
+		return sizeAfterWindow(in, name, in.channels(), k, s, d, pads);
+	}
+
+	/**
+	 * ONNX pads {top, left, bottom, right} for a DL4J convolution mode: Truncate/Strict use the explicit
+	 * padding; Same is symmetric only with stride 1 and an odd effective kernel, the only Same case accepted.
+	 */
+	private static long[] pads(String v, ConvolutionMode mode, int[] k, int[] s, int[] d, int[] p) {
+		if (mode == ConvolutionMode.Truncate || mode == ConvolutionMode.Strict)
+			return new long[] { p[0], p[1], p[0], p[1] };
+		long spanH = (long) (k[0] - 1) * d[0], spanW = (long) (k[1] - 1) * d[1];
+		if (mode == ConvolutionMode.Same && s[0] == 1 && s[1] == 1 && spanH % 2 == 0 && spanW % 2 == 0)
+			return new long[] { spanH / 2, spanW / 2, spanH / 2, spanW / 2 };
+		throw GraphTranslator.unsupported(v, "ConvolutionMode." + mode + " with kernel " + str(k) + ", stride " + str(s) +
+			", dilation " + str(d) + " (supported: Truncate/Strict, or Same with stride 1 and an odd kernel)");
+	}
+
+	/** Size after a sliding window: kept if the padding preserves it, divided by s if kernel == stride. */
+	private static Value sizeAfterWindow(Value in, String name, long channels, int[] k, int[] s, int[] d, long[] pads) {
+		boolean square = s[0] == s[1];
+		boolean preserving = pads[0] == pads[2] && pads[1] == pads[3] &&
+			2 * pads[0] == (long) (k[0] - 1) * d[0] && 2 * pads[1] == (long) (k[1] - 1) * d[1];
+		boolean tiling = k[0] == s[0] && k[1] == s[1] && d[0] == 1 && d[1] == 1 && pads[0] + pads[1] + pads[2] + pads[3] == 0;
+		return in.scaled(name, channels, square && (preserving || tiling) ? 1 : 0, s[0]);
+	}
+
+	/** Applies a ReLU or identity activation; the result tensor is named after the vertex. */
+	private Value activation(String v, IActivation fn, Value pre, String nodeName) {
+		requireActivation(v, fn);
+		if (isIdentity(fn)) return pre;
+		String name = out.tensorName(v);
+		out.node("Relu", nodeName + "_relu", List.of(pre.name()), name);
+		return pre.renamed(name, pre.channels());
+	}
+
+	/** The layer's own output tensor: named after the vertex unless an activation node follows it. */
+	private String tensorFor(String v, IActivation fn) {
+		return out.tensorName(isIdentity(fn) ? v : v + "_preact");
+	}
+
+	private static void requireActivation(String v, IActivation fn) {
+		if (!isIdentity(fn) && !isPlainRelu(fn))
+			throw GraphTranslator.unsupported(v, "activation " + fn + " (supported: identity, ReLU)");
+	}
+
+	private static boolean isIdentity(IActivation fn) {
+		return fn == null || fn instanceof ActivationIdentity;
+	}
+
+	private static boolean isPlainRelu(IActivation fn) {
+		return fn instanceof ActivationReLU r && r.getMax() == null && zero(r.getThreshold()) && zero(r.getNegativeSlope());
+	}
+
+	private static boolean zero(Double d) {
+		return d == null || d == 0.0;
+	}
+
+	private static void requireNchw(String v, CNN2DFormat format) {
+		if (format != null && format != CNN2DFormat.NCHW)
+			throw GraphTranslator.unsupported(v, "data format " + format + " (only NCHW is supported)");
+	}
+
+	private static void checkInputChannels(String v, Value in, long nIn) {
+		if (in.channels() != Value.UNKNOWN && in.channels() != nIn)
+			throw GraphTranslator.unsupported(v, "its weights expect " + nIn + " input channels but it receives " + in.channels());
+	}
+
+	private INDArray param(String v, String key, int rank) {
+		INDArray a = net.getLayer(v).getParam(key);
+		if (a == null || (rank > 0 && a.rank() != rank))
+			throw GraphTranslator.unsupported(v, "parameter '" + key + "' missing or not of rank " + rank);
+		return a;
+	}
+
+	/** The array's values in C order as floats (the ONNX raw layout). */
+	private static float[] floats(INDArray a) {
+		return a.dup('c').castTo(DataType.FLOAT).data().asFloat();
+	}
+
+	private static String str(int[] a) {
+		return a[0] + "x" + a[1];
+	}
+}

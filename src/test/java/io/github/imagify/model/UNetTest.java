@@ -1,0 +1,128 @@
+package io.github.imagify.model;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+
+/** The DL4J graph built from a spec: shapes, parameter count, residual wiring, training, receptive field. */
+class UNetTest {
+
+	@Test
+	void outputHasInputShapeForAnyMultipleAndParametersMatchTheSpec() {
+		for (int depth = 1; depth <= 3; depth++)
+			checkShapesAndParameters(depth);
+	}
+
+	private static void checkShapesAndParameters(int depth) {
+		UNetSpec spec = new UNetSpec(2, depth, 4, 0.1, true, 1.0);
+		ComputationGraph graph = UNet.build(spec, 32, 1e-3, 42);
+		assertEquals(spec.parameterCount(), graph.numParams());
+		for (long[] shape : new long[][] { { 1, 2, 32, 32 }, { 2, 2, 64, 48 } }) {
+			INDArray out = graph.outputSingle(false, Nd4j.rand(DataType.FLOAT, shape));
+			assertArrayEquals(shape, out.shape());
+		}
+	}
+
+	@Test
+	void readableVertexNames() {
+		ComputationGraph graph = UNet.build(new UNetSpec(1, 2, 4, 0.1, true, 1.0), 16, 1e-3, 1);
+		Map<String, ?> vertices = graph.getConfiguration().getVertices();
+		for (String name : new String[] { "scaled", "enc0_conv1", "enc1_pool", "bottleneck_conv2", "bottleneck_dropout",
+			"dec1_up", "dec0_concat", "dec0_conv2", "head", "residual", "output" })
+			assertNotNull(vertices.get(name), name);
+		Map<String, ?> plain = UNet.build(new UNetSpec(1, 1, 4, 0, false, 1.0), 16, 1e-3, 1).getConfiguration().getVertices();
+		assertTrue(!plain.containsKey("bottleneck_dropout") && !plain.containsKey("residual"), plain.keySet().toString());
+	}
+
+	/**
+	 * DL4J's Dropout takes the retain probability: dropout 0.25 must zero about a quarter of the bottleneck
+	 * activations while training (and scale the rest by 1/0.75), not three quarters, and nothing at inference.
+	 */
+	@Test
+	void dropoutDropsTheRequestedFraction() {
+		ComputationGraph graph = UNet.build(new UNetSpec(1, 1, 4, 0.25, true, 1.0), 32, 1e-3, 9);
+		INDArray x = Nd4j.rand(DataType.FLOAT, 4, 1, 32, 32);
+		// copies: DL4J may apply dropout in place on the layer's input
+		float[] clean = graph.feedForward(x, false).get("bottleneck_dropout").dup('c').data().asFloat();
+		float[] dropped = graph.feedForward(x, true).get("bottleneck_dropout").dup('c').data().asFloat();
+		long alive = 0, zeroed = 0;
+		for (int i = 0; i < clean.length; i++) {
+			if (clean[i] <= 0) continue;
+			alive++;
+			if (dropped[i] == 0) zeroed++;
+			else assertEquals(clean[i] / 0.75, dropped[i], 1e-4 * Math.abs(clean[i]) + 1e-6);
+		}
+		assertTrue(alive > 1000, "active units: " + alive);
+		assertEquals(0.25, (double) zeroed / alive, 0.05);
+	}
+
+	@Test
+	void residualWithZeroWeightsReturnsTheScaledInput() {
+		ComputationGraph graph = UNet.build(new UNetSpec(3, 2, 4, 0.1, true, 0.5), 16, 1e-3, 7);
+		graph.params().assign(0);
+		INDArray x = Nd4j.rand(DataType.FLOAT, 2, 3, 24, 40);
+		INDArray y = graph.outputSingle(false, x);
+		assertEquals(0, y.sub(x.mul(0.5)).amaxNumber().doubleValue(), 1e-7);
+	}
+
+	@Test
+	void patchSizeMustBeAMultiple() {
+		IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+			() -> UNet.build(new UNetSpec(1, 3, 4, 0.1, true, 1), 36, 1e-3, 1));
+		assertTrue(e.getMessage().contains("patch_size"), e.getMessage());
+	}
+
+	@Test
+	void adamStepsLowerTheLoss() {
+		ComputationGraph graph = UNet.build(new UNetSpec(1, 1, 4, 0.1, true, 1.0), 16, 1e-2, 3);
+		Nd4j.getRandom().setSeed(3);
+		INDArray clean = Nd4j.rand(DataType.FLOAT, 4, 1, 16, 16);
+		INDArray noisy = clean.add(Nd4j.randn(DataType.FLOAT, 4, 1, 16, 16).muli(0.2));
+		DataSet batch = new DataSet(noisy, clean);
+		double before = graph.score(batch);
+		for (int i = 0; i < 30; i++) graph.fit(batch);
+		double after = graph.score(batch);
+		assertTrue(after < 0.8 * before, "MSE before " + before + ", after " + after);
+	}
+
+	/**
+	 * The radius is exact: along a row, a large change of one input pixel reaches output pixels exactly
+	 * {@code radius} away for some pooling phase, and never further.
+	 */
+	@Test
+	void receptiveFieldRadiusIsExact() {
+		for (int depth = 1; depth <= 2; depth++)
+			checkReceptiveField(depth);
+	}
+
+	private static void checkReceptiveField(int depth) {
+		UNetSpec spec = new UNetSpec(1, depth, 4, 0, false, 1.0);
+		ComputationGraph graph = UNet.build(spec, 32, 1e-3, 11);
+		Nd4j.getRandom().setSeed(11);
+		for (Map.Entry<String, INDArray> p : graph.paramTable().entrySet()) // small positive biases keep ReLUs alive
+			if (p.getKey().endsWith("_b")) p.getValue().assign(Nd4j.rand(DataType.FLOAT, p.getValue().shape()).muli(0.1));
+		int size = 96, row = 48;
+		INDArray x = Nd4j.rand(DataType.FLOAT, 1, 1, size, size);
+		INDArray base = graph.outputSingle(false, x).dup();
+		int reach = 0;
+		for (int col = 44; col < 44 + spec.sizeMultiple(); col++) { // every pooling phase
+			INDArray perturbed = x.dup();
+			perturbed.putScalar(new long[] { 0, 0, row, col }, 50f);
+			INDArray diff = graph.outputSingle(false, perturbed).sub(base);
+			for (int c = 0; c < size; c++)
+				if (Math.abs(diff.getDouble(0, 0, row, c)) > 1e-6) reach = Math.max(reach, Math.abs(c - col));
+		}
+		assertEquals(spec.receptiveFieldRadius(), reach, "depth " + depth);
+	}
+}
