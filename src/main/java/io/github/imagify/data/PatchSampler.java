@@ -1,0 +1,142 @@
+package io.github.imagify.data;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+
+import io.github.imagify.degrade.Degradation;
+import io.github.imagify.image.FloatImage;
+import io.github.imagify.image.Tiling;
+
+/**
+ * Cuts (degraded, clean) patch pairs out of training images.
+ * <p>
+ * The split follows the paper's 90/10 patch split without leaking pixels: every image is divided into a
+ * grid of patch-sized cells, a seeded 10 % of all cells become the fixed validation patches, and training
+ * patches are cropped at random positions that overlap no validation cell, then flipped/rotated and
+ * degraded afresh each time.
+ */
+public final class PatchSampler {
+
+	/** A pair of normalised patches, {@code channels x size x size} each. */
+	public record Pair(FloatImage input, FloatImage target) {}
+
+	private record Cell(int image, int y, int x) {}
+
+	private static final int MAX_TRIES = 64;
+
+	private final List<TrainingImage> images;
+	private final int patchSize;
+	private final Degradation degradation;
+	private final List<Cell> trainCells = new ArrayList<>();
+	private final List<Cell> validationCells = new ArrayList<>();
+	private final boolean[][] isValidationCell; // [image][cellRow * cols + cellCol]
+	private final double[] cumulativeArea;
+	private final List<Pair> validation;
+
+	public PatchSampler(List<TrainingImage> images, int patchSize, Degradation degradation, double validationFraction, long seed) {
+		if (patchSize < 8) throw new IllegalArgumentException("patch_size must be at least 8, got " + patchSize);
+		if (!(validationFraction > 0 && validationFraction < 1))
+			throw new IllegalArgumentException("validation fraction must be between 0 and 1, got " + validationFraction);
+		if (degradation == null && images.stream().anyMatch(i -> i.degraded() == null))
+			throw new IllegalArgumentException("Synthetic training needs a degradation");
+		this.images = images;
+		this.patchSize = patchSize;
+		this.degradation = degradation;
+
+		List<Cell> cells = new ArrayList<>();
+		isValidationCell = new boolean[images.size()][];
+		int largest = 0;
+		for (int i = 0; i < images.size(); i++) {
+			TrainingImage im = images.get(i);
+			int rows = im.height() / patchSize, cols = im.width() / patchSize;
+			isValidationCell[i] = new boolean[rows * cols];
+			for (int r = 0; r < rows; r++)
+				for (int c = 0; c < cols; c++) cells.add(new Cell(i, r * patchSize, c * patchSize));
+			largest = Math.max(largest, Math.min(im.height(), im.width()));
+		}
+		if (cells.size() < 2)
+			throw new IllegalArgumentException("patch_size " + patchSize + " leaves " + cells.size() + " patch(es) in the training images (largest fits "
+					+ largest + " px); use a smaller patch_size or more/larger images");
+		Collections.shuffle(cells, new Random(seed));
+		int nValidation = Math.max(1, (int) Math.round(cells.size() * validationFraction));
+		for (int k = 0; k < cells.size(); k++) {
+			Cell cell = cells.get(k);
+			if (k < nValidation) {
+				validationCells.add(cell);
+				isValidationCell[cell.image()][cellIndex(cell.image(), cell.y(), cell.x())] = true;
+			} else trainCells.add(cell);
+		}
+		cumulativeArea = new double[images.size()];
+		double sum = 0;
+		for (int i = 0; i < images.size(); i++) {
+			TrainingImage im = images.get(i);
+			boolean fits = im.height() >= patchSize && im.width() >= patchSize;
+			sum += fits ? (double) im.height() * im.width() : 0;
+			cumulativeArea[i] = sum;
+		}
+		Random validationRng = new Random(seed ^ 0x5DEECE66DL);
+		validation = new ArrayList<>(validationCells.size());
+		for (Cell c : validationCells) validation.add(pair(c.image(), c.y(), c.x(), validationRng, false));
+	}
+
+	private int cellIndex(int image, int y, int x) {
+		return (y / patchSize) * (images.get(image).width() / patchSize) + x / patchSize;
+	}
+
+	public int patchSize() { return patchSize; }
+	public int channels() { return images.get(0).clean().channels(); }
+	public int trainingCells() { return trainCells.size(); }
+	/** The fixed validation patches, degraded once with a fixed seed so losses compare across epochs. */
+	public List<Pair> validation() { return validation; }
+
+	/** A fresh random training pair. */
+	public Pair next(Random rng) {
+		int image = pickImage(rng);
+		TrainingImage im = images.get(image);
+		for (int t = 0; t < MAX_TRIES; t++) {
+			int y = rng.nextInt(im.height() - patchSize + 1), x = rng.nextInt(im.width() - patchSize + 1);
+			if (!overlapsValidation(image, y, x)) return pair(image, y, x, rng, true);
+		}
+		Cell c = trainCells.get(rng.nextInt(trainCells.size())); // crowded by validation cells: use a whole training cell
+		return pair(c.image(), c.y(), c.x(), rng, true);
+	}
+
+	private int pickImage(Random rng) {
+		double r = rng.nextDouble() * cumulativeArea[cumulativeArea.length - 1];
+		for (int i = 0; i < cumulativeArea.length; i++)
+			if (r < cumulativeArea[i]) return i;
+		return cumulativeArea.length - 1;
+	}
+
+	private boolean overlapsValidation(int image, int y, int x) {
+		int cols = images.get(image).width() / patchSize, rows = images.get(image).height() / patchSize;
+		for (int r = y / patchSize; r <= (y + patchSize - 1) / patchSize && r < rows; r++)
+			for (int c = x / patchSize; c <= (x + patchSize - 1) / patchSize && c < cols; c++)
+				if (isValidationCell[image][r * cols + c]) return true;
+		return false;
+	}
+
+	private Pair pair(int image, int y, int x, Random rng, boolean augment) {
+		TrainingImage im = images.get(image);
+		FloatImage clean = im.clean().crop(y, x, patchSize, patchSize);
+		FloatImage input;
+		if (im.degraded() != null) input = im.degraded().crop(y, x, patchSize, patchSize);
+		else {
+			// degrade with context around the patch so blurs see real neighbours, then drop the context
+			int m = degradation.margin();
+			FloatImage wide = Tiling.extract(im.clean(), y - m, x - m, patchSize + 2 * m, patchSize + 2 * m);
+			input = degradation.apply(wide, im.dataRange(), rng).crop(m, m, patchSize, patchSize);
+		}
+		if (augment) {
+			int rot = rng.nextInt(4);
+			boolean flip = rng.nextBoolean();
+			clean = Augment.apply(clean, rot, flip);
+			input = Augment.apply(input, rot, flip);
+		}
+		im.range().normalize(clean);
+		im.range().normalize(input);
+		return new Pair(input, clean);
+	}
+}

@@ -1,0 +1,86 @@
+package io.github.imagify.data;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import ij.ImagePlus;
+import io.github.imagify.degrade.Degradation;
+import io.github.imagify.image.FloatImage;
+import io.github.imagify.image.ImagePlusImages;
+import io.github.imagify.image.Normalization;
+import io.github.imagify.io.ImageFiles;
+
+/** Loads a training folder (clean images) or two folders of matching degraded/clean pairs. */
+public final class TrainingImages {
+
+	private TrainingImages() {}
+
+	/**
+	 * Every plane of every image in {@code cleanFolder}. With {@code degradedFolder}, each clean image needs
+	 * a degraded file of the same name there; otherwise {@code degradation} (used once here, seeded, to
+	 * measure the normalisation range the network will see) makes the inputs during training.
+	 */
+	public static List<TrainingImage> load(Path cleanFolder, Path degradedFolder, Degradation degradation,
+			Normalization normalization, long seed) throws IOException {
+		return load(cleanFolder, degradedFolder, degradation, normalization, seed, false);
+	}
+
+	/** As above; with {@code asGrey}, RGB images are converted to grey (ImageJ's luminance weights) first. */
+	public static List<TrainingImage> load(Path cleanFolder, Path degradedFolder, Degradation degradation,
+			Normalization normalization, long seed, boolean asGrey) throws IOException {
+		if (!Files.isDirectory(cleanFolder))
+			throw new IOException("Training folder not found: " + cleanFolder + "; set 'images' to a folder of clean images");
+		if (degradedFolder != null && !Files.isDirectory(degradedFolder))
+			throw new IOException("Degraded folder not found: " + degradedFolder + "; set 'degraded' to a folder of degraded images or leave it empty");
+		List<Path> files = ImageFiles.listImages(cleanFolder);
+		if (files.isEmpty())
+			throw new IOException("No images (.tif, .png, .jpg, ...) in training folder " + cleanFolder);
+		Random rng = new Random(seed);
+		List<TrainingImage> images = new ArrayList<>();
+		int channels = -1;
+		String firstName = null;
+		for (Path file : files) {
+			ImagePlus clean = asGrey ? grey(ImageFiles.read(file)) : ImageFiles.read(file);
+			ImagePlus degraded = null;
+			if (degradedFolder != null) {
+				Path partner = degradedFolder.resolve(file.getFileName().toString());
+				if (!Files.exists(partner))
+					throw new IOException("Pairs mode: no degraded image named " + file.getFileName() + " in " + degradedFolder);
+				degraded = asGrey ? grey(ImageFiles.read(partner)) : ImageFiles.read(partner);
+				if (degraded.getWidth() != clean.getWidth() || degraded.getHeight() != clean.getHeight()
+						|| degraded.getStackSize() != clean.getStackSize() || degraded.getType() != clean.getType())
+					throw new IOException("Pairs mode: " + partner + " and " + file + " differ in size or type");
+			}
+			int c = ImagePlusImages.channelsPerPlane(clean);
+			if (channels < 0) { channels = c; firstName = file.getFileName().toString(); }
+			else if (c != channels)
+				throw new IOException("Training images mix grey and RGB (" + firstName + " has " + channels + " channel(s), "
+						+ file.getFileName() + " has " + c + "); train on one kind");
+			double nominal = clean.getBitDepth() == 8 || clean.getBitDepth() == 24 ? 255 : Double.NaN;
+			for (int i = 1; i <= clean.getStackSize(); i++) {
+				FloatImage cleanPlane = ImagePlusImages.plane(clean, i);
+				FloatImage degradedPlane = degraded == null ? null : ImagePlusImages.plane(degraded, i);
+				double dataRange = Double.isNaN(nominal) ? normalization.measure(cleanPlane).scale() : nominal;
+				FloatImage probe = degradedPlane != null ? degradedPlane : degradation.apply(cleanPlane, dataRange, rng);
+				String name = file.getFileName() + (clean.getStackSize() > 1 ? "#" + i : "");
+				images.add(new TrainingImage(name, cleanPlane, degradedPlane, dataRange, normalization.measure(probe)));
+			}
+		}
+		return images;
+	}
+
+	private static ImagePlus grey(ImagePlus imp) {
+		if (imp.getType() != ImagePlus.COLOR_RGB) return imp;
+		ij.ImageStack in = imp.getStack(), out = new ij.ImageStack(imp.getWidth(), imp.getHeight());
+		for (int i = 1; i <= in.getSize(); i++) {
+			ij.process.ColorProcessor cp = (ij.process.ColorProcessor) in.getProcessor(i);
+			cp.setRGBWeights(0.299, 0.587, 0.114); // luminance, independent of ImageJ's global setting
+			out.addSlice(in.getSliceLabel(i), cp.convertToByteProcessor());
+		}
+		return new ImagePlus(imp.getTitle(), out);
+	}
+}

@@ -1,0 +1,40 @@
+package io.github.imagify.restore;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.List;
+
+import io.github.imagify.modelfile.ModelFile;
+
+/**
+ * The models shipped inside the jar, so restoring works on first use and offline. {@code model} keys
+ * name one of these or give the path of a model file.
+ */
+public final class BundledModels {
+
+	/** Resource folder of the bundled model files, {@code <name>.zip}. */
+	static final String FOLDER = "/io/github/imagify/models/";
+	public static final String DEFAULT_GRAY = "denoise-gray";
+	public static final List<String> NAMES = List.of(DEFAULT_GRAY);
+
+	private BundledModels() {}
+
+	/**
+	 * Resolves a {@code model} value: empty means the default for images with {@code channels} channels,
+	 * a bundled name loads from the jar, anything else is a file path.
+	 */
+	public static ModelFile resolve(String model, int channels) throws IOException {
+		if (model == null || model.isBlank()) return load(DEFAULT_GRAY);
+		if (NAMES.contains(model.trim())) return load(model.trim());
+		return ModelFile.read(Path.of(model.trim()));
+	}
+
+	public static ModelFile load(String name) throws IOException {
+		try (InputStream in = BundledModels.class.getResourceAsStream(FOLDER + name + ".zip")) {
+			if (in == null)
+				throw new IOException("The bundled model '" + name + "' is missing from this Imagify build; reinstall Imagify or pass model=<file>");
+			return ModelFile.read(in, "bundled model '" + name + "'");
+		}
+	}
+}

@@ -1,0 +1,52 @@
+package io.github.imagify.restore;
+
+import ij.ImagePlus;
+import ij.ImageStack;
+import io.github.imagify.image.FloatImage;
+import io.github.imagify.image.ImagePlusImages;
+
+/**
+ * Restores ImageJ images plane by plane: every 2D plane of a stack or hyperstack (Z, T and C) goes
+ * through the {@link Restorer}; RGB planes are 3-channel planes. The input is only read.
+ */
+public final class ImageRestorer {
+
+	private final Restorer restorer;
+
+	public ImageRestorer(Restorer restorer) {
+		this.restorer = restorer;
+	}
+
+	/**
+	 * Returns the restored image: 32-bit for 8/16/32-bit input (in the input's intensity units), RGB for RGB
+	 * input; same dimensions and calibration, title suffixed with "-restored". Null if cancelled.
+	 */
+	public ImagePlus restore(ImagePlus input, RestoreListener listener) throws Exception {
+		if (input.getWidth() < 1 || input.getHeight() < 1 || input.getStack().getPixels(1) == null)
+			throw new IllegalArgumentException("The image '" + input.getTitle() + "' is empty; open an image with pixels");
+		boolean rgb = input.getType() == ImagePlus.COLOR_RGB;
+		ImageStack in = input.getStack();
+		int planes = in.getSize();
+		ImageStack out = new ImageStack(input.getWidth(), input.getHeight());
+		for (int i = 1; i <= planes; i++) {
+			int plane = i;
+			FloatImage restored = restorer.restore(ImagePlusImages.plane(input, i),
+					(done, total) -> listener.progress((plane - 1 + done / (double) total) / planes));
+			if (restored == null) return null;
+			out.addSlice(in.getSliceLabel(i), ImagePlusImages.toProcessor(restored, rgb));
+		}
+		ImagePlus result = new ImagePlus(restoredTitle(input.getTitle()), out);
+		result.setDimensions(input.getNChannels(), input.getNSlices(), input.getNFrames());
+		if (input.isHyperStack()) result.setOpenAsHyperStack(true);
+		result.setCalibration(input.getCalibration().copy());
+		if (!rgb) result.resetDisplayRange();
+		return result;
+	}
+
+	/** "cells.tif" -> "cells-restored.tif". */
+	static String restoredTitle(String title) {
+		if (title == null || title.isEmpty()) return "restored";
+		int dot = title.lastIndexOf('.');
+		return dot > 0 ? title.substring(0, dot) + "-restored" + title.substring(dot) : title + "-restored";
+	}
+}

@@ -1,0 +1,122 @@
+package io.github.imagify.restore;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import ai.djl.Device;
+import ai.djl.MalformedModelException;
+import ai.djl.Model;
+import ai.djl.inference.Predictor;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.translate.NoopTranslator;
+import ai.djl.translate.TranslateException;
+import io.github.imagify.image.FloatImage;
+
+/**
+ * An ONNX graph run by ONNX Runtime through the Deep Java Library. Thread-safe: ONNX Runtime sessions
+ * may run concurrently, and each call gets its own DJL predictor (predictors are not thread-safe).
+ */
+public final class OnnxNetwork implements AutoCloseable {
+
+	static {
+		// DJL would otherwise look for other engines and probe a cloud metadata address: we are offline.
+		System.setProperty("ai.djl.onnx.disable_alternative", "true");
+		System.setProperty("OPT_OUT_TRACKING", "true");
+	}
+
+	private final Model model;
+
+	/**
+	 * @param onnx    the ONNX graph
+	 * @param threads intra-op threads for ONNX Runtime (0 = one per core)
+	 */
+	public OnnxNetwork(byte[] onnx, int threads) throws IOException {
+		int n = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
+		// DJL reads intraOp only together with interOp; optLevel ALL_OPT fuses Conv+Relu.
+		Map<String, String> options = Map.of("interOpNumThreads", "1", "intraOpNumThreads", Integer.toString(n),
+				"optLevel", "ALL_OPT");
+		Model m = null;
+		try {
+			m = withOwnClassLoader(() -> Model.newInstance("imagify", Device.cpu(), "OnnxRuntime"));
+			Model loading = m;
+			withOwnClassLoader(() -> {
+				loading.load(new ByteArrayInputStream(onnx), options);
+				return null;
+			});
+		} catch (Exception e) {
+			if (m != null) m.close();
+			if (e instanceof MalformedModelException)
+				throw new IOException("ONNX Runtime cannot load the model graph: " + rootMessage(e), e);
+			if (e instanceof IOException io) throw io;
+			if (e instanceof RuntimeException re) throw re;
+			throw new IOException(e);
+		}
+		this.model = m;
+	}
+
+	/** Runs the network on tiles of one size; returns one output image per tile. */
+	public List<FloatImage> run(List<FloatImage> tiles) throws TranslateException {
+		FloatImage first = tiles.get(0);
+		int c = first.channels(), h = first.height(), w = first.width();
+		float[] batch = new float[tiles.size() * c * h * w];
+		for (int i = 0; i < tiles.size(); i++) {
+			FloatImage t = tiles.get(i);
+			if (!t.sameShape(first)) throw new IllegalArgumentException("Tiles of one batch must share a shape");
+			System.arraycopy(t.data(), 0, batch, i * t.data().length, t.data().length);
+		}
+		try (NDManager manager = model.getNDManager().newSubManager();
+				Predictor<NDList, NDList> predictor = model.newPredictor(new NoopTranslator())) {
+			NDArray input = manager.create(batch, new Shape(tiles.size(), c, h, w));
+			NDList output = predictor.predict(new NDList(input));
+			NDArray result = output.singletonOrThrow();
+			long[] shape = result.getShape().getShape();
+			float[] values = result.toFloatArray();
+			output.close();
+			int oc = (int) shape[1], oh = (int) shape[2], ow = (int) shape[3];
+			int per = oc * oh * ow;
+			List<FloatImage> out = new ArrayList<>(tiles.size());
+			for (int i = 0; i < tiles.size(); i++) {
+				float[] one = new float[per];
+				System.arraycopy(values, i * per, one, 0, per);
+				out.add(new FloatImage(oc, oh, ow, one));
+			}
+			return out;
+		}
+	}
+
+	@Override
+	public void close() {
+		model.close();
+	}
+
+	/**
+	 * DJL finds its engines with ServiceLoader on the thread context class loader; under Fiji's plugin
+	 * class loader that loader does not see our jars, so point it at ours while DJL starts.
+	 */
+	static <T> T withOwnClassLoader(ThrowingSupplier<T> action) throws Exception {
+		Thread thread = Thread.currentThread();
+		ClassLoader previous = thread.getContextClassLoader();
+		thread.setContextClassLoader(OnnxNetwork.class.getClassLoader());
+		try {
+			return action.get();
+		} finally {
+			thread.setContextClassLoader(previous);
+		}
+	}
+
+	@FunctionalInterface
+	interface ThrowingSupplier<T> {
+		T get() throws Exception;
+	}
+
+	private static String rootMessage(Throwable t) {
+		while (t.getCause() != null) t = t.getCause();
+		return t.getMessage();
+	}
+}

@@ -1,0 +1,79 @@
+package io.github.imagify.restore;
+
+import java.io.IOException;
+import java.util.List;
+
+import io.github.imagify.image.FloatImage;
+import io.github.imagify.image.Normalization;
+import io.github.imagify.image.Tensors;
+import io.github.imagify.image.Tiling;
+import io.github.imagify.modelfile.ModelFile;
+import io.github.imagify.modelfile.ModelInfo;
+
+/**
+ * Restores float images of any size with one model: normalise, run the network tile by tile, and map
+ * the result back to the input's intensity units. Thread-safe; one instance can serve many images.
+ */
+public final class Restorer implements AutoCloseable {
+
+	/** Default edge of the region one tile restores; tiles add the model's context around it. */
+	public static final int DEFAULT_TILE_SIZE = 256;
+
+	private final ModelInfo info;
+	private final OnnxNetwork network;
+	private final Tiling tiling;
+
+	public Restorer(ModelFile model, int tileSize, int threads) throws IOException {
+		if (tileSize < 16 || tileSize > 8192)
+			throw new IllegalArgumentException("tile_size must be between 16 and 8192, got " + tileSize);
+		this.info = model.info();
+		this.network = new OnnxNetwork(model.onnx(), threads);
+		this.tiling = new Tiling(info.sizeMultiple(), info.context(), tileSize, 1);
+	}
+
+	public ModelInfo info() { return info; }
+
+	/**
+	 * Restores one plane. Its channels must equal the model's, or the model is single-channel and each
+	 * channel is restored on its own. Returns null when {@code progress} cancelled.
+	 */
+	public FloatImage restore(FloatImage raw, Tiling.Progress progress) throws Exception {
+		int bad = Tensors.countNonFinite(raw);
+		if (bad > 0)
+			throw new IllegalArgumentException("The image has " + bad + " NaN or infinite pixels; replace them first (e.g. Process > Math > Remove NaNs)");
+		if (raw.channels() == info.channels()) return restoreMatching(raw, progress);
+		if (info.channels() != 1)
+			throw new IllegalArgumentException("Model '" + info.name() + "' expects " + info.channels() + " channels per plane but the image has "
+					+ raw.channels() + "; use a model trained on " + raw.channels() + "-channel images");
+		FloatImage out = new FloatImage(raw.channels(), raw.height(), raw.width());
+		int plane = raw.planeSize();
+		for (int c = 0; c < raw.channels(); c++) {
+			float[] one = new float[plane];
+			System.arraycopy(raw.data(), c * plane, one, 0, plane);
+			FloatImage restored = restoreMatching(new FloatImage(1, raw.height(), raw.width(), one), progress);
+			if (restored == null) return null;
+			System.arraycopy(restored.data(), 0, out.data(), c * plane, plane);
+		}
+		return out;
+	}
+
+	private FloatImage restoreMatching(FloatImage raw, Tiling.Progress progress) throws Exception {
+		Normalization.Range range = info.normalization().measure(raw);
+		FloatImage input = raw.copy();
+		range.normalize(input);
+		FloatImage out = tiling.run(input, network::run, progress);
+		if (out == null) return null;
+		range.denormalize(out);
+		return out;
+	}
+
+	/** The tile function, for callers that tile differently (tests compare tiled and untiled runs). */
+	public List<FloatImage> runNetwork(List<FloatImage> tiles) throws Exception {
+		return network.run(tiles);
+	}
+
+	@Override
+	public void close() {
+		network.close();
+	}
+}

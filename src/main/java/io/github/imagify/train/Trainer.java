@@ -1,0 +1,183 @@
+package io.github.imagify.train;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+
+import io.github.imagify.data.PatchDataSetIterator;
+import io.github.imagify.data.PatchSampler;
+import io.github.imagify.data.TrainingImage;
+import io.github.imagify.data.TrainingImages;
+import io.github.imagify.degrade.Degradation;
+import io.github.imagify.model.UNet;
+import io.github.imagify.model.UNetSpec;
+import io.github.imagify.modelfile.ModelFile;
+import io.github.imagify.modelfile.ModelInfo;
+import io.github.imagify.onnx.OnnxExporter;
+
+/**
+ * Trains a U-Net on a folder of images and writes the best model (by validation loss) as an Imagify model
+ * file. Every epoch: {@code steps_per_epoch} Adam steps on fresh random patches, the validation loss on the
+ * fixed validation patches, the model file rewritten when validation improved, and a checkpoint to resume from.
+ */
+public final class Trainer {
+
+	/** Validation patches scored per forward pass, to bound memory. */
+	private static final int VALIDATION_BATCH = 16;
+
+	/** The outcome: figures per epoch, and whether the run was cancelled before its last epoch. */
+	public record Result(List<EpochResult> history, int bestEpoch, double bestValidationLoss, boolean cancelled, ModelInfo info) {}
+
+	private final TrainingConfig config;
+	private final TrainingListener listener;
+
+	public Trainer(TrainingConfig config, TrainingListener listener) {
+		this.config = config;
+		this.listener = listener == null ? TrainingListener.SILENT : listener;
+	}
+
+	public Result train() throws IOException {
+		Degradation degradation = config.degraded() == null ? config.degradation().toDegradation() : null;
+		List<TrainingImage> images = TrainingImages.load(config.images(), config.degraded(), degradation,
+				TrainingConfig.NORMALIZATION, config.seed(), config.asGrey());
+		PatchSampler sampler = new PatchSampler(images, config.patchSize(), degradation, config.validationFraction(), config.seed());
+		int channels = sampler.channels();
+		UNetSpec spec = new UNetSpec(channels, config.depth(), config.baseFilters(), config.dropout(), config.residual(), 1.0);
+		listener.log(String.format("Training on %d plane(s) from %s: %d training region(s), %d validation patch(es) of %dx%d, %s",
+				images.size(), config.images(), sampler.trainingCells(), sampler.validation().size(), config.patchSize(), config.patchSize(),
+				config.degraded() == null ? config.degradation().describe() : "pairs from " + config.degraded()));
+
+		Checkpoint checkpoint = new Checkpoint(config.modelOut());
+		String settings = new com.google.gson.Gson().toJson(config.resumeKey());
+		ComputationGraph graph;
+		Checkpoint.State state;
+		if (config.resume() && checkpoint.exists()) {
+			state = checkpoint.loadState();
+			if (!settings.equals(state.settings()))
+				throw new IllegalArgumentException("The checkpoint in " + checkpoint.folder() + " was written with other settings "
+						+ state.settings() + "; use the same settings, set resume=false, or delete the checkpoint");
+			graph = checkpoint.loadNetwork(state);
+			listener.log("Resuming from " + checkpoint.folder() + " after epoch " + state.epochsDone());
+		} else {
+			graph = UNet.build(spec, config.patchSize(), config.learningRate(), config.seed());
+			state = new Checkpoint.State(0, Double.POSITIVE_INFINITY, 0, 0, settings, new ArrayList<>(), null);
+		}
+		listener.log(String.format("U-Net depth %d, base filters %d, %,d parameters, residual %s", spec.depth(), spec.baseFilters(),
+				graph.numParams(), spec.residual()));
+
+		List<EpochResult> history = new ArrayList<>(state.history());
+		double best = state.bestValidationLoss();
+		int bestEpoch = state.bestEpoch();
+		double seconds = state.secondsSoFar();
+		List<DataSet> validation = validationBatches(sampler);
+		for (int epoch = state.epochsDone(); epoch < config.epochs(); epoch++) {
+			long start = System.nanoTime();
+			double lr = config.learningRateAt(epoch);
+			graph.setLearningRate(lr);
+			// one seed per epoch: a resumed run draws the same patches as an uninterrupted one
+			PatchDataSetIterator batches = new PatchDataSetIterator(sampler, config.batchSize(), config.stepsPerEpoch(),
+					config.seed() * 1_000_003L + epoch);
+			double lossSum = 0;
+			int steps = 0;
+			while (batches.hasNext()) {
+				if (listener.isCancelled()) {
+					listener.log("Training cancelled in epoch " + (epoch + 1) + "; the model file keeps the best epoch so far (" + bestEpoch + ")");
+					return new Result(history, bestEpoch, best, true, finish(spec, images.size(), sampler, history, bestEpoch, best, seconds));
+				}
+				graph.fit(batches.next());
+				// DL4J's CNN loss sums the per-pixel MSE over the patch: divide to get the per-pixel mean
+				double loss = graph.score() / ((double) config.patchSize() * config.patchSize());
+				lossSum += loss;
+				steps++;
+				listener.iteration(epoch + 1, steps, config.stepsPerEpoch(), loss);
+			}
+			double validationLoss = validationLoss(graph, validation);
+			boolean improved = validationLoss < best;
+			seconds += (System.nanoTime() - start) / 1e9;
+			EpochResult result = new EpochResult(epoch + 1, config.epochs(), lossSum / steps, validationLoss,
+					10 * Math.log10(1 / validationLoss), lr, improved, (System.nanoTime() - start) / 1e9);
+			history.add(result);
+			if (improved) {
+				best = validationLoss;
+				bestEpoch = epoch + 1;
+				ModelInfo info = modelInfo(spec, images.size(), sampler, history, bestEpoch, best, seconds);
+				new ModelFile(info, OnnxExporter.export(graph, version())).write(config.modelOut());
+			}
+			checkpoint.save(graph, new Checkpoint.State(epoch + 1, best, bestEpoch, seconds, settings, history, null));
+			listener.log(String.format("Epoch %d/%d: train loss %.5f, validation loss %.5f (PSNR %.2f dB)%s, lr %.2g, %.1f s",
+					epoch + 1, config.epochs(), result.trainLoss(), validationLoss, result.validationPsnr(), improved ? ", best so far" : "",
+					lr, result.seconds()));
+			listener.epochDone(result);
+		}
+		return new Result(history, bestEpoch, best, false, finish(spec, images.size(), sampler, history, bestEpoch, best, seconds));
+	}
+
+	/** Rewrites the model file's record with the whole run (epochs done, time), keeping the best epoch's weights. */
+	private ModelInfo finish(UNetSpec spec, int planes, PatchSampler sampler, List<EpochResult> history, int bestEpoch,
+			double best, double seconds) throws IOException {
+		if (bestEpoch == 0 || !java.nio.file.Files.exists(config.modelOut())) return null;
+		ModelInfo info = modelInfo(spec, planes, sampler, history, bestEpoch, best, seconds);
+		new ModelFile(info, ModelFile.read(config.modelOut()).onnx()).write(config.modelOut());
+		return info;
+	}
+
+	private static List<DataSet> validationBatches(PatchSampler sampler) {
+		List<DataSet> out = new ArrayList<>();
+		List<PatchSampler.Pair> all = sampler.validation();
+		for (int i = 0; i < all.size(); i += VALIDATION_BATCH)
+			out.add(PatchDataSetIterator.toDataSet(all.subList(i, Math.min(all.size(), i + VALIDATION_BATCH))));
+		return out;
+	}
+
+	/** Mean squared error over all validation pixels, network in inference mode (no dropout). */
+	static double validationLoss(ComputationGraph graph, List<DataSet> validation) {
+		double sum = 0;
+		long n = 0;
+		for (DataSet ds : validation) {
+			INDArray out = graph.outputSingle(false, ds.getFeatures());
+			INDArray diff = out.sub(ds.getLabels());
+			sum += diff.muli(diff).sumNumber().doubleValue();
+			n += out.length();
+		}
+		return sum / n;
+	}
+
+	private ModelInfo modelInfo(UNetSpec spec, int planes, PatchSampler sampler, List<EpochResult> history, int bestEpoch,
+			double bestLoss, double seconds) {
+		Map<String, Object> training = new LinkedHashMap<>();
+		training.put("images", config.images().toAbsolutePath().normalize().toString());
+		training.put("mode", config.degraded() == null ? "synthetic" : "pairs");
+		training.put("planes", planes);
+		training.put("validation_patches", sampler.validation().size());
+		training.put("patch_size", config.patchSize());
+		training.put("batch_size", config.batchSize());
+		training.put("epochs", config.epochs());
+		training.put("epochs_done", history.size());
+		training.put("steps_per_epoch", config.stepsPerEpoch());
+		training.put("learning_rate", config.learningRate());
+		training.put("seed", config.seed());
+		training.put("best_epoch", bestEpoch);
+		training.put("best_validation_loss", bestLoss);
+		training.put("validation_psnr_normalized", 10 * Math.log10(1 / bestLoss));
+		training.put("seconds", Math.round(seconds));
+		training.put("created", Instant.now().toString());
+		training.put("imagify_version", version());
+		String description = (config.degraded() == null ? "Restores " + config.degradation().describe() : "Restores images like " + config.degraded())
+				+ ", trained on " + config.images().getFileName();
+		return new ModelInfo(config.modelName(), description, spec.channels(), spec.sizeMultiple(), spec.receptiveFieldRadius(),
+				TrainingConfig.NORMALIZATION, config.degraded() == null ? config.degradation().toMap() : Map.of("type", "pairs"),
+				spec.toMap(), training);
+	}
+
+	static String version() {
+		String v = Trainer.class.getPackage().getImplementationVersion();
+		return v == null ? "dev" : v;
+	}
+}

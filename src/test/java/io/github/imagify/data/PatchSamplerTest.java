@@ -1,0 +1,128 @@
+package io.github.imagify.data;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.dataset.DataSet;
+
+import ij.ImagePlus;
+import io.github.imagify.degrade.Degradation;
+import io.github.imagify.degrade.DegradationSpec;
+import io.github.imagify.image.FloatImage;
+import io.github.imagify.image.Normalization;
+import io.github.imagify.io.ImageFiles;
+import io.github.imagify.testing.TestImages;
+
+class PatchSamplerTest {
+
+	@TempDir
+	Path dir;
+
+	static final Degradation NOISE = DegradationSpec.of("gaussian_noise", "", "25", 0, 2).toDegradation();
+
+	@Test
+	void splitHoldsOutATenthAndTrainingPatchesNeverTouchIt() throws IOException {
+		Path folder = TestImages.folder(dir, "clean", 3, 96, 1); // 3 x 9 cells of 32
+		List<TrainingImage> images = TrainingImages.load(folder, null, NOISE, Normalization.DEFAULT, 1);
+		PatchSampler sampler = new PatchSampler(images, 32, NOISE, 0.1, 7);
+		assertEquals(3, sampler.validation().size()); // round(27 * 0.1)
+		assertEquals(24, sampler.trainingCells());
+		// A validation patch's clean content must never appear as a training target (up to symmetries).
+		Random rng = new Random(3);
+		for (int i = 0; i < 300; i++) {
+			PatchSampler.Pair p = sampler.next(rng);
+			assertEquals(32, p.input().height());
+			for (PatchSampler.Pair v : sampler.validation())
+				assertNotEquals(v.target(), p.target());
+		}
+	}
+
+	@Test
+	void pairsAreDegradedAndNormalisedAlike() throws IOException {
+		Path folder = TestImages.folder(dir, "clean", 2, 64, 2);
+		List<TrainingImage> images = TrainingImages.load(folder, null, NOISE, Normalization.DEFAULT, 1);
+		PatchSampler sampler = new PatchSampler(images, 32, NOISE, 0.1, 7);
+		PatchSampler.Pair p = sampler.next(new Random(1));
+		double mse = 0;
+		for (int i = 0; i < p.input().data().length; i++) mse += Math.pow(p.input().data()[i] - p.target().data()[i], 2);
+		double sigma = Math.sqrt(mse / p.input().data().length);
+		// noise sigma 25 of 255, on a scale where the clean range spans roughly 1: clearly noisy, not absurd
+		assertTrue(sigma > 0.03 && sigma < 0.3, "normalised noise sigma " + sigma);
+		DataSet ds = PatchDataSetIterator.toDataSet(List.of(p, p));
+		assertArrayEquals(new long[] { 2, 1, 32, 32 }, ds.getFeatures().shape());
+		assertEquals(p.target().get(0, 5, 7), ds.getLabels().getFloat(1, 0, 5, 7), 1e-6);
+	}
+
+	@Test
+	void sameSeedSameBatches() throws IOException {
+		Path folder = TestImages.folder(dir, "clean", 2, 64, 2);
+		List<TrainingImage> images = TrainingImages.load(folder, null, NOISE, Normalization.DEFAULT, 1);
+		PatchSampler sampler = new PatchSampler(images, 32, NOISE, 0.1, 7);
+		DataSet a = new PatchDataSetIterator(sampler, 3, 2, 99).next();
+		DataSet b = new PatchDataSetIterator(sampler, 3, 2, 99).next();
+		assertEquals(a.getFeatures(), b.getFeatures());
+		PatchDataSetIterator it = new PatchDataSetIterator(sampler, 3, 2, 99);
+		it.next();
+		it.next();
+		assertFalse(it.hasNext());
+	}
+
+	@Test
+	void pairsModeUsesTheGivenDegradedImages() throws IOException {
+		Path clean = TestImages.folder(dir, "clean", 2, 64, 4);
+		Path degraded = Files.createDirectory(dir.resolve("degraded"));
+		for (String n : List.of("img0.png", "img1.png")) {
+			ImagePlus imp = ImageFiles.read(clean.resolve(n));
+			imp.getProcessor().invert();
+			ImageFiles.write(imp, degraded.resolve(n));
+		}
+		List<TrainingImage> images = TrainingImages.load(clean, degraded, null, Normalization.DEFAULT, 1);
+		PatchSampler sampler = new PatchSampler(images, 32, null, 0.25, 7);
+		PatchSampler.Pair p = sampler.validation().get(0);
+		// inverted input: strongly anti-correlated with the target
+		FloatImage x = p.input(), y = p.target();
+		double mx = mean(x), my = mean(y), cov = 0;
+		for (int i = 0; i < x.data().length; i++) cov += (x.data()[i] - mx) * (y.data()[i] - my);
+		assertTrue(cov < 0);
+	}
+
+	@Test
+	void badFoldersAndSizesAreClearErrors() throws IOException {
+		Path empty = Files.createDirectory(dir.resolve("empty"));
+		assertTrue(assertThrows(IOException.class, () -> TrainingImages.load(empty, null, NOISE, Normalization.DEFAULT, 1))
+				.getMessage().contains("No images"));
+		Path small = TestImages.folder(dir, "small", 1, 40, 1);
+		List<TrainingImage> images = TrainingImages.load(small, null, NOISE, Normalization.DEFAULT, 1);
+		var e = assertThrows(IllegalArgumentException.class, () -> new PatchSampler(images, 64, NOISE, 0.1, 1));
+		assertTrue(e.getMessage().contains("smaller patch_size"), e.getMessage());
+		Path mixed = TestImages.folder(dir, "mixed", 1, 64, 1);
+		ImageFiles.write(new ImagePlus("rgb", TestImages.rgb(64, 64, 1)), mixed.resolve("rgb.png"));
+		assertTrue(assertThrows(IOException.class, () -> TrainingImages.load(mixed, null, NOISE, Normalization.DEFAULT, 1))
+				.getMessage().contains("mix grey and RGB"));
+	}
+
+	@Test
+	void augmentationCoversTheEightSymmetries() {
+		FloatImage img = new FloatImage(1, 3, 3);
+		for (int i = 0; i < 9; i++) img.data()[i] = i;
+		java.util.Set<FloatImage> seen = new java.util.HashSet<>();
+		for (int r = 0; r < 4; r++)
+			for (boolean f : new boolean[] { false, true }) seen.add(Augment.apply(img, r, f));
+		assertEquals(8, seen.size());
+		assertEquals(img, Augment.apply(img, 0, false));
+		assertEquals(2f, Augment.apply(img, 1, false).get(0, 0, 0)); // a quarter turn brings the top-right corner to the top-left
+	}
+
+	static double mean(FloatImage f) {
+		double s = 0;
+		for (float v : f.data()) s += v;
+		return s / f.data().length;
+	}
+}

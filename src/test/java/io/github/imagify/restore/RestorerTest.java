@@ -1,0 +1,200 @@
+package io.github.imagify.restore;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import ij.ImagePlus;
+import ij.ImageStack;
+import ij.measure.Calibration;
+import ij.process.ByteProcessor;
+import ij.process.ColorProcessor;
+import ij.process.FloatProcessor;
+import io.github.imagify.image.FloatImage;
+import io.github.imagify.io.ImageFiles;
+import io.github.imagify.model.UNetSpec;
+import io.github.imagify.modelfile.ModelFile;
+import io.github.imagify.testing.TestModels;
+
+/** Restoring through the real ONNX Runtime with small real U-Nets exported by our exporter. */
+class RestorerTest {
+
+	static Restorer grey; // random depth-2 network
+	static Restorer identity; // residual network with all weights zero: output == input
+
+	@TempDir
+	Path dir;
+
+	@BeforeAll
+	static void models() throws Exception {
+		grey = new Restorer(TestModels.randomModel(1, 2, 4, 11), 32, 1);
+		UNetSpec spec = new UNetSpec(1, 2, 4, 0, true, 1.0);
+		ComputationGraph zero = TestModels.randomGraph(spec, 1);
+		zero.params().assign(0);
+		identity = new Restorer(TestModels.modelFile(zero, spec, "identity"), 64, 1);
+	}
+
+	@AfterAll
+	static void close() {
+		grey.close();
+		identity.close();
+	}
+
+	@Test
+	void tiledEqualsUntiled() throws Exception {
+		FloatImage img = random(1, 70, 90, 3, 0, 1000);
+		FloatImage tiled = grey.restore(img, null);
+		try (Restorer whole = new Restorer(TestModels.randomModel(1, 2, 4, 11), 4096, 1)) {
+			FloatImage untiled = whole.restore(img, null);
+			double maxDiff = 0, maxAbs = 0;
+			for (int i = 0; i < img.data().length; i++) {
+				maxDiff = Math.max(maxDiff, Math.abs(tiled.data()[i] - untiled.data()[i]));
+				maxAbs = Math.max(maxAbs, Math.abs(untiled.data()[i]));
+			}
+			// compare on the normalised scale (the data spans ~1000)
+			assertTrue(maxDiff / 1000 <= 1e-4, "tiled vs untiled differ by " + maxDiff);
+			assertTrue(maxAbs > 0);
+		}
+		assertEquals(70, tiled.height());
+		assertEquals(90, tiled.width());
+	}
+
+	@Test
+	void outputIsInTheInputsUnits() throws Exception {
+		FloatImage img = random(1, 37, 23, 5, 0, 255);
+		FloatImage out = identity.restore(img, null);
+		assertArrayEquals(img.data(), out.data(), 1e-3f);
+		FloatImage big = random(1, 20, 20, 6, 1000, 60000);
+		assertArrayEquals(big.data(), identity.restore(big, null).data(), 0.1f);
+	}
+
+	@Test
+	void greyModelRestoresEachChannelOnItsOwn() throws Exception {
+		FloatImage rgb = random(3, 24, 40, 7, 0, 255);
+		FloatImage all = grey.restore(rgb, null);
+		for (int c = 0; c < 3; c++) {
+			FloatImage one = new FloatImage(1, 24, 40, java.util.Arrays.copyOfRange(rgb.data(), c * 960, (c + 1) * 960));
+			assertArrayEquals(grey.restore(one, null).data(), java.util.Arrays.copyOfRange(all.data(), c * 960, (c + 1) * 960), 1e-3f);
+		}
+	}
+
+	@Test
+	void wrongChannelsAndNonFinitePixelsAreClearErrors() throws Exception {
+		try (Restorer rgbModel = new Restorer(TestModels.randomModel(3, 1, 4, 2), 64, 1)) {
+			var e = assertThrows(IllegalArgumentException.class, () -> rgbModel.restore(random(1, 16, 16, 1, 0, 1), null));
+			assertTrue(e.getMessage().contains("expects 3 channels"), e.getMessage());
+		}
+		FloatImage nan = random(1, 16, 16, 1, 0, 1);
+		nan.data()[5] = Float.NaN;
+		assertTrue(assertThrows(IllegalArgumentException.class, () -> grey.restore(nan, null)).getMessage().contains("NaN"));
+	}
+
+	@Test
+	void tinyImagesWork() throws Exception {
+		FloatImage one = new FloatImage(1, 1, 1, new float[] { 3f });
+		assertEquals(3f, identity.restore(one, null).data()[0], 1e-4f);
+		assertEquals(3, grey.restore(random(1, 3, 5, 1, 0, 9), null).height());
+	}
+
+	@Test
+	void stacksKeepDimensionsCalibrationAndUnits() throws Exception {
+		ImageStack stack = new ImageStack(20, 12);
+		for (int i = 0; i < 6; i++) {
+			ByteProcessor bp = new ByteProcessor(20, 12);
+			for (int p = 0; p < 240; p++) bp.set(p, (p * 7 + i * 13) % 256);
+			stack.addSlice("s" + i, bp);
+		}
+		ImagePlus imp = new ImagePlus("cells.tif", stack);
+		imp.setDimensions(2, 3, 1);
+		imp.setOpenAsHyperStack(true);
+		Calibration cal = new Calibration();
+		cal.pixelWidth = 0.25;
+		cal.setUnit("mm");
+		imp.setCalibration(cal);
+		byte[] before = ((byte[]) stack.getPixels(4)).clone();
+
+		ImagePlus out = new ImageRestorer(identity).restore(imp, RestoreListener.SILENT);
+		assertEquals(32, out.getBitDepth());
+		assertArrayEquals(new int[] { 20, 12, 2, 3, 1 }, out.getDimensions());
+		assertEquals("cells-restored.tif", out.getTitle());
+		assertEquals(0.25, out.getCalibration().pixelWidth);
+		assertEquals("mm", out.getCalibration().getUnit());
+		float[] restored = (float[]) out.getStack().getPixels(4);
+		for (int p = 0; p < 240; p++) assertEquals(before[p] & 0xff, restored[p], 1e-2);
+		assertArrayEquals(before, (byte[]) stack.getPixels(4), "the input is untouched");
+	}
+
+	@Test
+	void rgbStaysRgb() throws Exception {
+		ColorProcessor cp = new ColorProcessor(16, 16);
+		for (int p = 0; p < 256; p++) cp.set(p, (p << 16) | ((255 - p) << 8) | (p / 2));
+		ImagePlus out = new ImageRestorer(identity).restore(new ImagePlus("rgb", cp), RestoreListener.SILENT);
+		assertEquals(ImagePlus.COLOR_RGB, out.getType());
+		int[] in = (int[]) cp.getPixels(), restored = (int[]) out.getProcessor().getPixels();
+		for (int p = 0; p < in.length; p++) assertEquals(in[p] & 0xffffff, restored[p] & 0xffffff, "pixel " + p);
+	}
+
+	@Test
+	void foldersRestoreUnderTheSameNamesAndInputsStayIntact() throws Exception {
+		Path in = Files.createDirectory(dir.resolve("in"));
+		ImageFiles.write(new ImagePlus("a", new FloatProcessor(30, 20, randomPlane(30, 20, 1))), in.resolve("a.tif"));
+		ByteProcessor bp = new ByteProcessor(17, 9);
+		bp.setColor(77);
+		bp.fill();
+		ImageFiles.write(new ImagePlus("b", bp), in.resolve("b.png"));
+		byte[] aBefore = Files.readAllBytes(in.resolve("a.tif"));
+		Path out = dir.resolve("out");
+		List<Path> written = new FileRestorer(new ImageRestorer(identity)).restore(in, out, RestoreListener.SILENT);
+		assertEquals(List.of(out.resolve("a.tif"), out.resolve("b.png")), written);
+		assertEquals(32, ImageFiles.read(out.resolve("a.tif")).getBitDepth());
+		ImagePlus b = ImageFiles.read(out.resolve("b.png"));
+		assertEquals(8, b.getBitDepth(), "PNG keeps the input's bit depth");
+		assertEquals(77, b.getProcessor().get(3, 4));
+		assertArrayEquals(aBefore, Files.readAllBytes(in.resolve("a.tif")));
+	}
+
+	@Test
+	void outputEqualToInputIsRefused() throws Exception {
+		Path a = dir.resolve("a.tif");
+		ImageFiles.write(new ImagePlus("a", new FloatProcessor(8, 8, randomPlane(8, 8, 2))), a);
+		byte[] before = Files.readAllBytes(a);
+		var e = assertThrows(IllegalArgumentException.class,
+				() -> new FileRestorer(new ImageRestorer(identity)).restore(a, dir.resolve("./a.tif"), RestoreListener.SILENT));
+		assertTrue(e.getMessage().contains("same as 'input'"), e.getMessage());
+		assertThrows(IllegalArgumentException.class, () -> new FileRestorer(new ImageRestorer(identity)).restore(dir, dir, RestoreListener.SILENT));
+		assertArrayEquals(before, Files.readAllBytes(a));
+	}
+
+	@Test
+	void modelFilesThatAreNotOursFailCleanly() throws Exception {
+		Path bogus = dir.resolve("bogus.zip");
+		Files.writeString(bogus, "PK not really");
+		assertThrows(java.io.IOException.class, () -> BundledModels.resolve(bogus.toString(), 1));
+		ModelFile broken = new ModelFile(TestModels.randomModel(1, 1, 4, 3).info(), new byte[] { 1, 2, 3 });
+		var e = assertThrows(java.io.IOException.class, () -> new Restorer(broken, 64, 1));
+		assertTrue(e.getMessage().contains("ONNX Runtime cannot load"), e.getMessage());
+	}
+
+	static float[] randomPlane(int w, int h, long seed) {
+		Random rng = new Random(seed);
+		float[] f = new float[w * h];
+		for (int i = 0; i < f.length; i++) f[i] = rng.nextFloat() * 100;
+		return f;
+	}
+
+	static FloatImage random(int c, int h, int w, long seed, float lo, float hi) {
+		Random rng = new Random(seed);
+		FloatImage img = new FloatImage(c, h, w);
+		for (int i = 0; i < img.data().length; i++) img.data()[i] = lo + rng.nextFloat() * (hi - lo);
+		return img;
+	}
+}

@@ -1,0 +1,121 @@
+package io.github.imagify.train;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.github.imagify.degrade.DegradationSpec;
+import io.github.imagify.image.FloatImage;
+import io.github.imagify.metrics.Metrics;
+import io.github.imagify.modelfile.ModelFile;
+import io.github.imagify.restore.Restorer;
+import io.github.imagify.testing.TestImages;
+
+/** Real DL4J training on tiny shapes, real checkpoints on disk, the model read back by ONNX Runtime. */
+class TrainerTest {
+
+	@TempDir
+	Path dir;
+
+	TrainingConfig config(Path images, Path out, int epochs, boolean resume) {
+		return new TrainingConfig(images, null, DegradationSpec.of("gaussian_noise", "", "30", 0, 2), 32, 8, epochs, 12, 3e-3,
+				2, 8, 0.0, true, 0.1, 5, out, null, resume, false);
+	}
+
+	@Test
+	void trainingLowersValidationLossAndWritesARestoringModel() throws Exception {
+		Path images = TestImages.folder(dir, "clean", 3, 96, 10);
+		Path out = dir.resolve("model.zip");
+		Trainer.Result r = new Trainer(config(images, out, 4, false), new TrainingListener() {
+			@Override
+			public void log(String message) {
+				System.out.println(message);
+			}
+		}).train();
+		assertEquals(4, r.history().size());
+		double first = r.history().get(0).validationLoss();
+		assertTrue(r.bestValidationLoss() < first, "validation loss " + first + " -> " + r.bestValidationLoss());
+		assertTrue(r.history().get(3).learningRate() < r.history().get(0).learningRate(), "the rate decays at the end");
+
+		ModelFile model = ModelFile.read(out);
+		assertEquals(1, model.info().channels());
+		assertEquals(4, model.info().sizeMultiple());
+		assertEquals(r.bestEpoch(), ((Number) model.info().training().get("best_epoch")).intValue());
+		assertEquals("gaussian_noise", model.info().degradation().get("type"));
+
+		// the written model denoises: a noisy image gets closer to its clean version
+		FloatImage clean = io.github.imagify.image.ImagePlusImages.plane(new ij.ImagePlus("c", TestImages.blobs(64, 64, 99)), 1);
+		FloatImage noisy = DegradationSpec.of("gaussian_noise", "", "30", 0, 2).toDegradation().apply(clean, 255, new java.util.Random(1));
+		try (Restorer restorer = new Restorer(model, 64, 1)) {
+			FloatImage restored = restorer.restore(noisy, null);
+			double before = Metrics.psnr(clean, noisy, 255), after = Metrics.psnr(clean, restored, 255);
+			assertTrue(after > before, "PSNR " + before + " -> " + after);
+		}
+	}
+
+	@Test
+	void resumesFromTheCheckpointWithoutRedoingEpochs() throws Exception {
+		Path images = TestImages.folder(dir, "clean", 2, 64, 20);
+		Path out = dir.resolve("model.zip");
+		new Trainer(config(images, out, 2, true), null).train();
+		assertTrue(Files.exists(dir.resolve("model.zip.checkpoint/state.json")));
+		AtomicInteger iterations = new AtomicInteger();
+		Trainer.Result r = new Trainer(config(images, out, 3, true), new TrainingListener() {
+			@Override
+			public void iteration(int epoch, int step, int steps, double loss) {
+				assertEquals(3, epoch, "only the new epoch runs");
+				iterations.incrementAndGet();
+			}
+		}).train();
+		assertEquals(12, iterations.get());
+		assertEquals(3, r.history().size());
+		assertEquals(1, r.history().get(0).epoch());
+
+		// other settings: a clear refusal, not a silent mix
+		TrainingConfig other = new TrainingConfig(images, null, DegradationSpec.of("gaussian_noise", "", "10", 0, 2), 32, 8, 4, 12, 3e-3,
+				2, 8, 0.0, true, 0.1, 5, out, null, true, false);
+		var e = assertThrows(IllegalArgumentException.class, () -> new Trainer(other, null).train());
+		assertTrue(e.getMessage().contains("other settings"), e.getMessage());
+	}
+
+	@Test
+	void cancellingKeepsTheBestCompleteModel() throws Exception {
+		Path images = TestImages.folder(dir, "clean", 2, 64, 30);
+		Path out = dir.resolve("model.zip");
+		AtomicInteger seen = new AtomicInteger();
+		Trainer.Result r = new Trainer(config(images, out, 5, false), new TrainingListener() {
+			@Override
+			public void iteration(int epoch, int step, int steps, double loss) {
+				seen.incrementAndGet();
+			}
+
+			@Override
+			public boolean isCancelled() {
+				return seen.get() >= 15; // in epoch 2
+			}
+		}).train();
+		assertTrue(r.cancelled());
+		assertEquals(1, r.history().size());
+		assertEquals(1, ((Number) ModelFile.read(out).info().training().get("best_epoch")).intValue());
+	}
+
+	@Test
+	void badSettingsNameTheirKey() {
+		Path images = dir.resolve("x");
+		Path out = dir.resolve("m.zip");
+		DegradationSpec noise = DegradationSpec.of("gaussian_noise", "", "25", 0, 2);
+		assertTrue(assertThrows(IllegalArgumentException.class,
+				() -> new TrainingConfig(images, null, noise, 30, 8, 1, 1, 1e-3, 2, 8, 0, true, 0.1, 1, out, null, false, false))
+				.getMessage().contains("patch_size"));
+		assertTrue(assertThrows(IllegalArgumentException.class,
+				() -> new TrainingConfig(images, null, noise, 32, 8, 0, 1, 1e-3, 2, 8, 0, true, 0.1, 1, out, null, false, false))
+				.getMessage().contains("epochs"));
+		assertTrue(assertThrows(IllegalArgumentException.class, () -> DegradationSpec.of("gaussian_noise", "", "-3", 0, 2).validate())
+				.getMessage().contains("noise_sigma"));
+	}
+}
