@@ -1,0 +1,107 @@
+package io.github.imagify.command;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import org.scijava.ItemIO;
+import org.scijava.app.StatusService;
+import org.scijava.command.Command;
+import org.scijava.command.ContextCommand;
+import org.scijava.log.LogService;
+import org.scijava.plugin.Parameter;
+import org.scijava.plugin.Plugin;
+
+import ij.ImagePlus;
+import io.github.imagify.modelfile.ModelFile;
+import io.github.imagify.restore.BundledModels;
+import io.github.imagify.restore.FileRestorer;
+import io.github.imagify.restore.ImageRestorer;
+import io.github.imagify.restore.RestoreListener;
+import io.github.imagify.restore.Restorer;
+
+/**
+ * Restores the active image, or image files (a file or a folder) for batch and headless use.
+ * Keys: {@code input}, {@code output}, {@code model}, {@code tile_size}, {@code threads}.
+ */
+@Plugin(type = Command.class, menuPath = "Plugins>Imagify>Imagify Denoise", label = "Imagify Denoise")
+public class DenoiseCommand extends ContextCommand {
+
+	@Parameter
+	private LogService log;
+
+	@Parameter
+	private StatusService status;
+
+	@Parameter(label = "Image", required = false, persist = false, description = "The image to restore; ignored when 'input' is set")
+	private ImagePlus image;
+
+	@Parameter(label = "Input file or folder", required = false, persist = false, description = "Batch mode: an image file, or a folder whose images are all restored")
+	private String input = "";
+
+	@Parameter(label = "Output file or folder", required = false, persist = false, description = "Where batch results go; a folder gets the same file names")
+	private String output = "";
+
+	@Parameter(label = "Model", required = false, persist = false, description = "A model file, or a bundled model name; empty picks the bundled default")
+	private String model = "";
+
+	@Parameter(label = "Tile size", required = false, persist = false, min = "16", description = "Edge of the region restored per network call")
+	private int tile_size = Restorer.DEFAULT_TILE_SIZE;
+
+	@Parameter(label = "Threads", required = false, persist = false, min = "0", description = "CPU threads for ONNX Runtime; 0 = all cores")
+	private int threads = 0;
+
+	@Parameter(label = "Restored", type = ItemIO.OUTPUT)
+	private ImagePlus restored;
+
+	@Override
+	public void run() {
+		try {
+			boolean batch = input != null && !input.isBlank();
+			if (!batch && image == null)
+				throw new IllegalArgumentException("No image to restore: open an image, or set input=<file or folder> and output=<file or folder>");
+			int channels = batch ? 1 : io.github.imagify.image.ImagePlusImages.channelsPerPlane(image);
+			ModelFile modelFile = BundledModels.resolve(model, channels);
+			try (Restorer restorer = new Restorer(modelFile, tile_size, threads)) {
+				log.info("Imagify Denoise: model '" + modelFile.info().name() + "' (" + modelFile.info().description() + ")");
+				RestoreListener listener = new CommandListener();
+				ImageRestorer imageRestorer = new ImageRestorer(restorer);
+				if (batch) {
+					if (output == null || output.isBlank())
+						throw new IllegalArgumentException("'input' is set but 'output' is not; give an output file or folder");
+					List<Path> written = new FileRestorer(imageRestorer).restore(Path.of(input.trim()), Path.of(output.trim()), listener);
+					log.info("Imagify Denoise: wrote " + written.size() + " image(s)");
+				} else {
+					long start = System.nanoTime();
+					restored = imageRestorer.restore(image, listener);
+					if (restored != null)
+						log.info(String.format("Imagify Denoise: restored '%s' in %.1f s", image.getTitle(), (System.nanoTime() - start) / 1e9));
+				}
+				if (Thread.currentThread().isInterrupted()) cancel("Imagify Denoise was cancelled");
+			}
+		} catch (Exception | OutOfMemoryError e) {
+			fail(e);
+		} finally {
+			status.clearStatus();
+		}
+	}
+
+	/** One clear line in the log and as the cancel reason, which the launcher prints and exits non-zero on. */
+	private void fail(Throwable e) {
+		String message = "Imagify Denoise: " + Errors.message(e);
+		log.error(message);
+		cancel(message);
+	}
+
+	private final class CommandListener implements RestoreListener {
+		@Override
+		public void log(String message) {
+			log.info(message);
+		}
+
+		@Override
+		public boolean progress(double fraction) {
+			status.showProgress((int) Math.round(fraction * 1000), 1000);
+			return !Thread.currentThread().isInterrupted();
+		}
+	}
+}

@@ -1,0 +1,143 @@
+package io.github.imagify.command;
+
+import java.io.File;
+import java.nio.file.Path;
+
+import org.scijava.ItemIO;
+import org.scijava.app.StatusService;
+import org.scijava.command.Command;
+import org.scijava.command.ContextCommand;
+import org.scijava.log.LogService;
+import org.scijava.plugin.Parameter;
+import org.scijava.plugin.Plugin;
+
+import io.github.imagify.degrade.DegradationSpec;
+import io.github.imagify.train.Trainer;
+import io.github.imagify.train.TrainingConfig;
+import io.github.imagify.train.TrainingListener;
+
+/**
+ * Trains a U-Net from a folder of clean images plus a synthetic degradation, or from degraded/clean pairs,
+ * and writes the best model by validation loss to {@code model_out}. Resumes from its checkpoint when one
+ * with the same settings exists beside {@code model_out}.
+ */
+@Plugin(type = Command.class, menuPath = "Plugins>Imagify>Imagify Train", label = "Imagify Train")
+public class TrainCommand extends ContextCommand {
+
+	@Parameter
+	private LogService log;
+
+	@Parameter
+	private StatusService status;
+
+	@Parameter(label = "Clean images (folder)", persist = false, required = false)
+	private String images = "";
+
+	@Parameter(label = "Degraded images (folder, pairs mode)", persist = false, required = false,
+			description = "Optional: degraded versions of the clean images under the same names; then no synthetic degradation is applied")
+	private String degraded = "";
+
+	@Parameter(label = "Degradation", persist = false, required = false,
+			choices = { "gaussian_noise", "gaussian_blur", "poisson_noise", "downscale" })
+	private String degradation = "gaussian_noise";
+
+	@Parameter(label = "Noise sigma (0-255 scale; 25 or 0-55)", persist = false, required = false,
+			description = "Empty: 25 for gaussian_noise, no added noise for the other degradations")
+	private String noise_sigma = "";
+
+	@Parameter(label = "Blur sigma in px (1.5 or 0.5-3)", persist = false, required = false)
+	private String blur_sigma = "1.5";
+
+	@Parameter(label = "Poisson peak (photons at the top of the range)", persist = false, required = false)
+	private double poisson_peak = 30;
+
+	@Parameter(label = "Downscale factor", persist = false, required = false)
+	private int factor = 2;
+
+	@Parameter(label = "Patch size", persist = false, required = false)
+	private int patch_size = 128;
+
+	@Parameter(label = "Batch size", persist = false, required = false)
+	private int batch_size = 8;
+
+	@Parameter(label = "Epochs", persist = false, required = false)
+	private int epochs = 20;
+
+	@Parameter(label = "Steps per epoch", persist = false, required = false)
+	private int steps_per_epoch = 50;
+
+	@Parameter(label = "Learning rate", persist = false, required = false)
+	private double learning_rate = 1e-3;
+
+	@Parameter(label = "U-Net depth (poolings)", persist = false, required = false)
+	private int depth = 3;
+
+	@Parameter(label = "Filters in the first level", persist = false, required = false)
+	private int base_filters = 32;
+
+	@Parameter(label = "Dropout", persist = false, required = false)
+	private double dropout = 0.1;
+
+	@Parameter(label = "Predict the clean image directly (not the residual)", persist = false, required = false)
+	private boolean direct = false;
+
+	@Parameter(label = "Convert RGB images to grey (train a grey model)", persist = false, required = false)
+	private boolean as_grey = false;
+
+	@Parameter(label = "Random seed", persist = false, required = false)
+	private long seed = 42;
+
+	@Parameter(label = "Start over (ignore an existing checkpoint)", persist = false, required = false)
+	private boolean restart = false;
+
+	@Parameter(label = "Model file to write", persist = false, required = false)
+	private String model_out = "";
+
+	@Parameter(label = "Model file", type = ItemIO.OUTPUT)
+	private File model_file;
+
+	@Override
+	public void run() {
+		try {
+			if (images == null || images.isBlank())
+				throw new IllegalArgumentException("'images' is not set; give a folder of clean training images");
+			if (model_out == null || model_out.isBlank())
+				throw new IllegalArgumentException("'model_out' is not set; give the model file to write, e.g. model_out=/path/my-model.zip");
+			boolean pairs = degraded != null && !degraded.isBlank();
+			String noise = noise_sigma == null || noise_sigma.isBlank() ? ("gaussian_noise".equals(degradation) ? "25" : "0") : noise_sigma;
+			DegradationSpec spec = DegradationSpec.of(degradation, blur_sigma, noise, poisson_peak, factor);
+			TrainingConfig config = new TrainingConfig(Path.of(images.trim()), pairs ? Path.of(degraded.trim()) : null, spec,
+					patch_size, batch_size, epochs, steps_per_epoch, learning_rate, depth, base_filters, dropout, !direct,
+					0.1, seed, Path.of(model_out.trim()), null, !restart, as_grey);
+			Trainer.Result result = new Trainer(config, new CommandListener()).train();
+			if (result.bestEpoch() > 0) model_file = Path.of(model_out.trim()).toFile();
+			if (result.cancelled()) cancel("Imagify Train was cancelled after " + result.history().size() + " epoch(s)");
+			else log.info(String.format("Imagify Train: wrote %s (best epoch %d, validation PSNR %.2f dB on normalised data)",
+					model_out, result.bestEpoch(), 10 * Math.log10(1 / result.bestValidationLoss())));
+		} catch (Exception | OutOfMemoryError e) {
+			String message = "Imagify Train: " + Errors.message(e);
+			log.error(message);
+			cancel(message);
+		} finally {
+			status.clearStatus();
+		}
+	}
+
+	private final class CommandListener implements TrainingListener {
+		@Override
+		public void log(String message) {
+			log.info("Imagify Train: " + message);
+		}
+
+		@Override
+		public void iteration(int epoch, int step, int stepsPerEpoch, double loss) {
+			status.showStatus((epoch - 1) * stepsPerEpoch + step, epochs * stepsPerEpoch,
+					String.format("Imagify Train: epoch %d/%d, step %d/%d, loss %.5f", epoch, epochs, step, stepsPerEpoch, loss));
+		}
+
+		@Override
+		public boolean isCancelled() {
+			return Thread.currentThread().isInterrupted();
+		}
+	}
+}

@@ -1,0 +1,125 @@
+package io.github.imagify.command;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.scijava.Context;
+import org.scijava.command.CommandModule;
+import org.scijava.command.CommandService;
+
+import ij.ImagePlus;
+import io.github.imagify.io.ImageFiles;
+import io.github.imagify.modelfile.ModelFile;
+import io.github.imagify.restore.BundledModels;
+import io.github.imagify.testing.TestImages;
+import io.github.imagify.testing.TestModels;
+
+/** Both commands run through a real SciJava Context and CommandService, as Fiji runs them. */
+class CommandsTest {
+
+	static Context context;
+	static CommandService commands;
+
+	@TempDir
+	Path dir;
+
+	@BeforeAll
+	static void start() {
+		context = new Context();
+		commands = context.service(CommandService.class);
+	}
+
+	@AfterAll
+	static void stop() {
+		context.dispose();
+	}
+
+	CommandModule run(Class<? extends org.scijava.command.Command> c, Map<String, Object> inputs) throws Exception {
+		return commands.run(c, true, inputs).get();
+	}
+
+	@Test
+	void commandsAreFoundUnderTheirFijiNames() {
+		assertNotNull(io.github.imagify.cli.Main.find(commands, "Imagify Denoise"));
+		assertNotNull(io.github.imagify.cli.Main.find(commands, "Imagify Train"));
+		assertEquals("Plugins > Imagify > Imagify Denoise", commands.getCommand(DenoiseCommand.class).getMenuPath().getMenuString());
+	}
+
+	@Test
+	void denoiseRestoresTheGivenImageWithTheBundledModel() throws Exception {
+		ImagePlus noisy = new ImagePlus("noisy.png", TestImages.blobs(70, 50, 3));
+		byte[] before = ((byte[]) noisy.getProcessor().getPixels()).clone();
+		CommandModule m = run(DenoiseCommand.class, Map.of("image", noisy));
+		assertFalse(m.isCanceled(), m.getCancelReason());
+		ImagePlus restored = (ImagePlus) m.getOutput("restored");
+		assertEquals(70, restored.getWidth());
+		assertEquals(50, restored.getHeight());
+		assertEquals(32, restored.getBitDepth());
+		assertArrayEquals(before, (byte[]) noisy.getProcessor().getPixels());
+		// a denoiser keeps the image's intensities: mean within a few grey levels
+		assertEquals(noisy.getStatistics().mean, restored.getStatistics().mean, 5);
+		assertNotNull(BundledModels.load(BundledModels.DEFAULT_GRAY));
+	}
+
+	@Test
+	void denoiseRestoresFilesWithAModelFile() throws Exception {
+		Path model = dir.resolve("m.zip");
+		TestModels.randomModel(1, 2, 4, 1).write(model);
+		Path in = dir.resolve("in.tif");
+		ImageFiles.write(new ImagePlus("in", TestImages.blobs(40, 30, 1)), in);
+		Path out = dir.resolve("out.tif");
+		CommandModule m = run(DenoiseCommand.class, Map.of("input", in.toString(), "output", out.toString(), "model", model.toString()));
+		assertFalse(m.isCanceled(), m.getCancelReason());
+		assertEquals(40, ImageFiles.read(out).getWidth());
+	}
+
+	@Test
+	void denoiseFailuresCancelWithOneClearLine() throws Exception {
+		CommandModule none = run(DenoiseCommand.class, Map.of());
+		assertTrue(none.isCanceled());
+		assertTrue(none.getCancelReason().contains("No image to restore"), none.getCancelReason());
+
+		Path in = dir.resolve("in.tif");
+		ImageFiles.write(new ImagePlus("in", TestImages.blobs(20, 20, 1)), in);
+		byte[] before = Files.readAllBytes(in);
+		CommandModule same = run(DenoiseCommand.class, Map.of("input", in.toString(), "output", in.toString()));
+		assertTrue(same.isCanceled());
+		assertTrue(same.getCancelReason().contains("same as 'input'"), same.getCancelReason());
+		assertArrayEquals(before, Files.readAllBytes(in));
+
+		CommandModule badModel = run(DenoiseCommand.class, Map.of("input", in.toString(), "output", dir.resolve("o.tif").toString(),
+				"model", in.toString()));
+		assertTrue(badModel.isCanceled());
+		assertTrue(badModel.getCancelReason().contains("not an Imagify model"), badModel.getCancelReason());
+		assertFalse(badModel.getCancelReason().contains("\n"));
+	}
+
+	@Test
+	void trainWritesAModelThatDenoiseUses() throws Exception {
+		Path images = TestImages.folder(dir, "clean", 2, 64, 5);
+		Path model = dir.resolve("trained.zip");
+		CommandModule m = run(TrainCommand.class, Map.of("images", images.toString(), "model_out", model.toString(),
+				"patch_size", 32, "batch_size", 4, "epochs", 2, "steps_per_epoch", 3, "depth", 2, "base_filters", 4));
+		assertFalse(m.isCanceled(), m.getCancelReason());
+		assertEquals(model.toFile(), m.getOutput("model_file"));
+		assertEquals(2, ((Number) ModelFile.read(model).info().training().get("epochs_done")).intValue());
+
+		CommandModule d = run(DenoiseCommand.class, Map.of("image", new ImagePlus("x", TestImages.blobs(33, 47, 9)), "model", model.toString()));
+		assertFalse(d.isCanceled(), d.getCancelReason());
+		assertEquals(33, ((ImagePlus) d.getOutput("restored")).getWidth());
+
+		CommandModule bad = run(TrainCommand.class, Map.of("images", images.toString(), "model_out", dir.resolve("x.zip").toString(),
+				"degradation", "gaussian_noise", "noise_sigma", "-5"));
+		assertTrue(bad.isCanceled());
+		assertTrue(bad.getCancelReason().contains("noise_sigma"), bad.getCancelReason());
+		assertFalse(new File(dir.toFile(), "x.zip").exists());
+	}
+}
