@@ -66,14 +66,14 @@ final class Checkpoint {
 			return new State(o.get("epochsDone").getAsInt(), o.get("bestValidationLoss").getAsDouble(), o.get("bestEpoch").getAsInt(),
 					o.get("secondsSoFar").getAsDouble(), o.get("settings").getAsString(), new ArrayList<>(history), o.get("networkFile").getAsString());
 		} catch (RuntimeException e) {
-			throw new IOException("Checkpoint " + folder + " is damaged (" + e.getMessage() + "); delete it or set resume=false", e);
+			throw new IOException("Checkpoint " + folder + " is damaged (" + e.getMessage() + "); delete it or set restart=true", e);
 		}
 	}
 
 	ComputationGraph loadNetwork(State state) throws IOException {
 		Path file = folder.resolve(state.networkFile());
 		if (!Files.isRegularFile(file))
-			throw new IOException("Checkpoint " + folder + " lacks " + state.networkFile() + "; delete it or set resume=false");
+			throw new IOException("Checkpoint " + folder + " lacks " + state.networkFile() + "; delete it or set restart=true");
 		return ComputationGraph.load(file.toFile(), true);
 	}
 

@@ -54,21 +54,14 @@ public final class Trainer {
 				images.size(), config.images(), sampler.trainingCells(), sampler.validation().size(), config.patchSize(), config.patchSize(),
 				config.degraded() == null ? config.degradation().describe() : "pairs from " + config.degraded()));
 
+		OneDnn.enable(); // before DL4J builds any layer
 		Checkpoint checkpoint = new Checkpoint(config.modelOut());
 		String settings = new com.google.gson.Gson().toJson(config.resumeKey());
-		ComputationGraph graph;
-		Checkpoint.State state;
-		if (config.resume() && checkpoint.exists()) {
-			state = checkpoint.loadState();
-			if (!settings.equals(state.settings()))
-				throw new IllegalArgumentException("The checkpoint in " + checkpoint.folder() + " was written with other settings "
-						+ state.settings() + "; use the same settings, set resume=false, or delete the checkpoint");
-			graph = checkpoint.loadNetwork(state);
-			listener.log("Resuming from " + checkpoint.folder() + " after epoch " + state.epochsDone());
-		} else {
-			graph = UNet.build(spec, config.patchSize(), config.learningRate(), config.seed());
-			state = new Checkpoint.State(0, Double.POSITIVE_INFINITY, 0, 0, settings, new ArrayList<>(), null);
-		}
+		Start begin = start(spec, checkpoint, settings);
+		ComputationGraph graph = begin.graph();
+		Checkpoint.State state = begin.state();
+		OneDnn.Status oneDnn = OneDnn.check(graph);
+		listener.log(oneDnn.active() ? oneDnn.toString() : "Warning: " + oneDnn);
 		listener.log(String.format("U-Net depth %d, base filters %d, %,d parameters, residual %s", spec.depth(), spec.baseFilters(),
 				graph.numParams(), spec.residual()));
 
@@ -126,6 +119,31 @@ public final class Trainer {
 		ModelInfo info = modelInfo(spec, planes, sampler, history, bestEpoch, best, seconds);
 		new ModelFile(info, ModelFile.read(config.modelOut()).onnx()).write(config.modelOut());
 		return info;
+	}
+
+	private record Start(ComputationGraph graph, Checkpoint.State state) {}
+
+	/** A new network, or the checkpointed one when resuming with the same settings. */
+	private Start start(UNetSpec spec, Checkpoint checkpoint, String settings) throws IOException {
+		// ND4J finds its backend with ServiceLoader on the context class loader, which under Fiji's plugin
+		// class loader does not see our jars: point it at ours while the network is created.
+		Thread thread = Thread.currentThread();
+		ClassLoader previous = thread.getContextClassLoader();
+		thread.setContextClassLoader(Trainer.class.getClassLoader());
+		try {
+			if (config.resume() && checkpoint.exists()) {
+				Checkpoint.State state = checkpoint.loadState();
+				if (!settings.equals(state.settings()))
+					throw new IllegalArgumentException("The checkpoint in " + checkpoint.folder() + " was written with other settings "
+							+ state.settings() + "; use the same settings, or restart=true to start over");
+				listener.log("Resuming from " + checkpoint.folder() + " after epoch " + state.epochsDone());
+				return new Start(checkpoint.loadNetwork(state), state);
+			}
+			ComputationGraph graph = UNet.build(spec, config.patchSize(), config.learningRate(), config.seed());
+			return new Start(graph, new Checkpoint.State(0, Double.POSITIVE_INFINITY, 0, 0, settings, new ArrayList<>(), null));
+		} finally {
+			thread.setContextClassLoader(previous);
+		}
 	}
 
 	private static List<DataSet> validationBatches(PatchSampler sampler) {
