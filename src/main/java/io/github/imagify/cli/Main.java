@@ -10,6 +10,8 @@ import org.scijava.command.CommandInfo;
 import org.scijava.command.CommandModule;
 import org.scijava.command.CommandService;
 import org.scijava.module.ModuleItem;
+import org.scijava.log.LogLevel;
+import org.scijava.log.LogService;
 import org.scijava.parse.ParseService;
 
 /**
@@ -36,7 +38,7 @@ public final class Main {
 			System.err.println("Usage error: expected --run \"<command>\" \"key='value',...\"\n" + usage());
 			return 2;
 		}
-		try (Context context = new Context(CommandService.class, ParseService.class, org.scijava.log.LogService.class,
+		try (Context context = new Context(CommandService.class, ParseService.class, LogService.class,
 				org.scijava.app.StatusService.class)) {
 			CommandService commands = context.service(CommandService.class);
 			CommandInfo info = find(commands, args[1]);
@@ -47,14 +49,27 @@ public final class Main {
 			Map<String, Object> inputs = new LinkedHashMap<>();
 			if (args.length == 3 && !args[2].isBlank())
 				inputs.putAll(context.service(ParseService.class).parse(args[2], false).asMap());
-			for (String key : inputs.keySet())
-				if (info.getInput(key) == null) {
-					System.err.println("'" + args[1] + "' has no key '" + key + "'; its keys: " + keys(info));
+			for (Map.Entry<String, Object> e : inputs.entrySet()) {
+				ModuleItem<?> item = info.getInput(e.getKey());
+				if (item == null) {
+					System.err.println("'" + args[1] + "' has no key '" + e.getKey() + "'; its keys: " + keys(info));
 					return 2;
 				}
+				String problem = typeProblem(item.getType(), e.getValue());
+				if (problem != null) {
+					System.err.println("'" + e.getKey() + "' " + problem + ", got '" + e.getValue() + "'");
+					return 2;
+				}
+			}
+			// Commands log their failure as an error line; print the cancel reason only if it was not logged already.
+			java.util.Set<String> logged = java.util.concurrent.ConcurrentHashMap.newKeySet();
+			context.service(LogService.class).addLogListener(message -> {
+				if (message.level() == LogLevel.ERROR) logged.add(message.text());
+			});
 			CommandModule module = commands.run(info, true, inputs).get();
 			if (module.isCanceled()) {
-				System.err.println(module.getCancelReason() == null ? args[1] + " was cancelled" : module.getCancelReason());
+				String reason = module.getCancelReason() == null ? args[1] + " was cancelled" : module.getCancelReason();
+				if (!logged.contains(reason)) System.err.println(reason);
 				return 1;
 			}
 			return 0;
@@ -66,6 +81,23 @@ public final class Main {
 			System.err.println(args[1] + " failed: " + e);
 			return 1;
 		}
+	}
+
+	/** SciJava would silently turn 'abc' into 0 for a number key: refuse values of the wrong kind instead. */
+	static String typeProblem(Class<?> type, Object value) {
+		Class<?> t = org.scijava.util.Types.box(type);
+		if (Number.class.isAssignableFrom(t)) {
+			if (value instanceof Number) return null;
+			try {
+				Double.parseDouble(String.valueOf(value).trim());
+				return null;
+			} catch (NumberFormatException e) {
+				return "expects a number";
+			}
+		}
+		if (t == Boolean.class && !(value instanceof Boolean) && !String.valueOf(value).matches("(?i)true|false"))
+			return "expects true or false";
+		return null;
 	}
 
 	/** Matches Fiji's --run: the command's label (its menu entry), case-insensitively as a fallback. */

@@ -36,6 +36,8 @@ class MainTest {
 		assertEquals(2, Main.run(new String[] { "--run", "No Such Command", "" }));
 		assertEquals(2, Main.run(new String[] { "--run", "Imagify Denoise", "imput='x'" }));
 		assertEquals(2, Main.run(new String[] { "--frobnicate" }));
+		assertEquals(2, Main.run(new String[] { "--run", "Imagify Denoise", "input='a.tif',output='b.tif',tile_size='abc'" }));
+		assertEquals(2, Main.run(new String[] { "--run", "Imagify Train", "images='a',model_out='b.zip',direct='maybe'" }));
 		assertFalse(Files.exists(dir.resolve("o.tif")));
 	}
 }
