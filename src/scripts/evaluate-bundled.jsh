@@ -1,4 +1,4 @@
-// Held-out check of a grey denoising model: coins.png (never trained on) + Gaussian noise sigma 15/25/50
+// Held-out check of a denoising model on images it never saw (default natural/coins.png; -R-Dimages=a,b) + Gaussian noise sigma 15/25/50
 // (seed 7, not clipped), restored output clipped to 0..255; PSNR/SSIM against the clean image, beside the
 // best Gaussian filter (its sigma chosen with the truth, an optimistic baseline), measured in the same run.
 // Usage, from the repository root after `mvn -DskipTests package`:
@@ -6,8 +6,8 @@
 import ij.*; import io.github.imagify.image.*; import io.github.imagify.degrade.*; import io.github.imagify.io.*; import io.github.imagify.metrics.*; import io.github.imagify.restore.*; import io.github.imagify.modelfile.*;
 var model = ModelFile.read(java.nio.file.Path.of(System.getProperty("model")));
 var restorer = new Restorer(model, 256, 0);
-for (String name : new String[] {"coins.png"}) {
-  FloatImage clean = ImagePlusImages.plane(ImageFiles.read(java.nio.file.Path.of(System.getProperty("data") + "/natural/" + name)), 1);
+for (String name : System.getProperty("images", "natural/coins.png").split(",")) {
+  FloatImage clean = ImagePlusImages.plane(ImageFiles.read(java.nio.file.Path.of(System.getProperty("data") + "/" + name)), 1);
   for (double sigma : new double[] {15, 25, 50}) {
     FloatImage noisy = new GaussianNoise(sigma).apply(clean, 255, new java.util.Random(7));
     long t = System.nanoTime();

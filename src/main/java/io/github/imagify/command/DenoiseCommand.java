@@ -12,10 +12,8 @@ import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 
 import ij.ImagePlus;
-import io.github.imagify.modelfile.ModelFile;
-import io.github.imagify.restore.BundledModels;
 import io.github.imagify.restore.FileRestorer;
-import io.github.imagify.restore.ImageRestorer;
+import io.github.imagify.restore.ModelChoice;
 import io.github.imagify.restore.RestoreListener;
 import io.github.imagify.restore.Restorer;
 
@@ -41,7 +39,7 @@ public class DenoiseCommand extends ContextCommand {
 	@Parameter(label = "Output file or folder", required = false, persist = false, description = "Where batch results go; a folder gets the same file names")
 	private String output = "";
 
-	@Parameter(label = "Model", required = false, persist = false, description = "A model file, or a bundled model name; empty picks the bundled default")
+	@Parameter(label = "Model", required = false, persist = false, description = "A model file, or a bundled model name (denoise-gray, denoise-rgb); empty picks the bundled denoiser for the image's channels")
 	private String model = "";
 
 	@Parameter(label = "Tile size", required = false, persist = false, min = "16", description = "Edge of the region restored per network call")
@@ -59,20 +57,16 @@ public class DenoiseCommand extends ContextCommand {
 			boolean batch = input != null && !input.isBlank();
 			if (!batch && image == null)
 				throw new IllegalArgumentException("No image to restore: open an image, or set input=<file or folder> and output=<file or folder>");
-			int channels = batch ? 1 : io.github.imagify.image.ImagePlusImages.channelsPerPlane(image);
-			ModelFile modelFile = BundledModels.resolve(model, channels);
-			try (Restorer restorer = new Restorer(modelFile, tile_size, threads)) {
-				log.info("Imagify Denoise: model '" + modelFile.info().name() + "' (" + modelFile.info().description() + ")");
+			try (ModelChoice models = new ModelChoice(model, tile_size, threads, log::info)) {
 				RestoreListener listener = new CommandListener();
-				ImageRestorer imageRestorer = new ImageRestorer(restorer);
 				if (batch) {
 					if (output == null || output.isBlank())
 						throw new IllegalArgumentException("'input' is set but 'output' is not; give an output file or folder");
-					List<Path> written = new FileRestorer(imageRestorer).restore(Path.of(input.trim()), Path.of(output.trim()), listener);
+					List<Path> written = new FileRestorer(models).restore(Path.of(input.trim()), Path.of(output.trim()), listener);
 					log.info("Imagify Denoise: wrote " + written.size() + " image(s)");
 				} else {
 					long start = System.nanoTime();
-					restored = imageRestorer.restore(image, listener);
+					restored = models.forImage(image).restore(image, listener);
 					if (restored != null)
 						log.info(String.format("Imagify Denoise: restored '%s' in %.1f s", image.getTitle(), (System.nanoTime() - start) / 1e9));
 				}

@@ -16,7 +16,8 @@ public final class BundledModels {
 	/** Resource folder of the bundled model files, {@code <name>.zip}. */
 	static final String FOLDER = "/io/github/imagify/models/";
 	public static final String DEFAULT_GRAY = "denoise-gray";
-	public static final List<String> NAMES = List.of(DEFAULT_GRAY);
+	public static final String DEFAULT_RGB = "denoise-rgb";
+	public static final List<String> NAMES = List.of(DEFAULT_GRAY, DEFAULT_RGB);
 
 	private BundledModels() {}
 
@@ -25,9 +26,14 @@ public final class BundledModels {
 	 * a bundled name loads from the jar, anything else is a file path.
 	 */
 	public static ModelFile resolve(String model, int channels) throws IOException {
-		if (model == null || model.isBlank()) return load(DEFAULT_GRAY);
-		if (NAMES.contains(model.trim())) return load(model.trim());
-		return ModelFile.read(Path.of(model.trim()));
+		String name = nameFor(model, channels);
+		return NAMES.contains(name) ? load(name) : ModelFile.read(Path.of(name));
+	}
+
+	/** The bundled name or the path a {@code model} value stands for, for images with {@code channels} channels. */
+	public static String nameFor(String model, int channels) {
+		if (model == null || model.isBlank()) return channels == 3 ? DEFAULT_RGB : DEFAULT_GRAY;
+		return model.trim();
 	}
 
 	public static ModelFile load(String name) throws IOException {

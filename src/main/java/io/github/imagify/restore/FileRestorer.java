@@ -16,10 +16,10 @@ import io.github.imagify.io.ImageFiles;
  */
 public final class FileRestorer {
 
-	private final ImageRestorer restorer;
+	private final ModelChoice models;
 
-	public FileRestorer(ImageRestorer restorer) {
-		this.restorer = restorer;
+	public FileRestorer(ModelChoice models) {
+		this.models = models;
 	}
 
 	/** The outputs written, or fewer if cancelled. */
@@ -31,7 +31,7 @@ public final class FileRestorer {
 			int index = i;
 			long start = System.nanoTime();
 			ImagePlus source = ImageFiles.read(in);
-			ImagePlus restored = restorer.restore(source,
+			ImagePlus restored = models.forImage(source).restore(source,
 					new RestoreListener() {
 						@Override
 						public boolean progress(double fraction) {

@@ -30,6 +30,7 @@ class RestorerTest {
 
 	static Restorer grey; // random depth-2 network
 	static Restorer identity; // residual network with all weights zero: output == input
+	static ModelFile identityFile;
 
 	@TempDir
 	Path dir;
@@ -40,7 +41,8 @@ class RestorerTest {
 		UNetSpec spec = new UNetSpec(1, 2, 4, 0, true, 1.0);
 		ComputationGraph zero = TestModels.randomGraph(spec, 1);
 		zero.params().assign(0);
-		identity = new Restorer(TestModels.modelFile(zero, spec, "identity"), 64, 1);
+		identityFile = TestModels.modelFile(zero, spec, "identity");
+		identity = new Restorer(identityFile, 64, 1);
 	}
 
 	@AfterAll
@@ -153,7 +155,10 @@ class RestorerTest {
 		ImageFiles.write(new ImagePlus("b", bp), in.resolve("b.png"));
 		byte[] aBefore = Files.readAllBytes(in.resolve("a.tif"));
 		Path out = dir.resolve("out");
-		List<Path> written = new FileRestorer(new ImageRestorer(identity)).restore(in, out, RestoreListener.SILENT);
+		List<Path> written;
+		try (ModelChoice models = identityModel()) {
+			written = new FileRestorer(models).restore(in, out, RestoreListener.SILENT);
+		}
 		assertEquals(List.of(out.resolve("a.tif"), out.resolve("b.png")), written);
 		assertEquals(32, ImageFiles.read(out.resolve("a.tif")).getBitDepth());
 		ImagePlus b = ImageFiles.read(out.resolve("b.png"));
@@ -167,10 +172,12 @@ class RestorerTest {
 		Path a = dir.resolve("a.tif");
 		ImageFiles.write(new ImagePlus("a", new FloatProcessor(8, 8, randomPlane(8, 8, 2))), a);
 		byte[] before = Files.readAllBytes(a);
-		var e = assertThrows(IllegalArgumentException.class,
-				() -> new FileRestorer(new ImageRestorer(identity)).restore(a, dir.resolve("./a.tif"), RestoreListener.SILENT));
-		assertTrue(e.getMessage().contains("same as 'input'"), e.getMessage());
-		assertThrows(IllegalArgumentException.class, () -> new FileRestorer(new ImageRestorer(identity)).restore(dir, dir, RestoreListener.SILENT));
+		try (ModelChoice models = identityModel()) {
+			var e = assertThrows(IllegalArgumentException.class,
+					() -> new FileRestorer(models).restore(a, dir.resolve("./a.tif"), RestoreListener.SILENT));
+			assertTrue(e.getMessage().contains("same as 'input'"), e.getMessage());
+			assertThrows(IllegalArgumentException.class, () -> new FileRestorer(models).restore(dir, dir, RestoreListener.SILENT));
+		}
 		assertArrayEquals(before, Files.readAllBytes(a));
 	}
 
@@ -182,6 +189,26 @@ class RestorerTest {
 		ModelFile broken = new ModelFile(TestModels.randomModel(1, 1, 4, 3).info(), new byte[] { 1, 2, 3 });
 		var e = assertThrows(java.io.IOException.class, () -> new Restorer(broken, 64, 1));
 		assertTrue(e.getMessage().contains("ONNX Runtime cannot load"), e.getMessage());
+	}
+
+	/** The identity model as a file on disk, chosen through the {@code model} key as a user would. */
+	ModelChoice identityModel() throws java.io.IOException {
+		Path file = dir.resolve("identity-model.zip");
+		if (!Files.exists(file)) identityFile.write(file);
+		return new ModelChoice(file.toString(), 64, 1, line -> {});
+	}
+
+	@Test
+	void emptyModelKeyPicksTheBundledDenoiserForTheChannels() throws Exception {
+		List<String> lines = new java.util.ArrayList<>();
+		try (ModelChoice models = new ModelChoice("", 64, 1, lines::add)) {
+			assertEquals(BundledModels.DEFAULT_GRAY, models.forChannels(1).info().name());
+			assertEquals(BundledModels.DEFAULT_RGB, models.forChannels(3).info().name());
+			assertSame(models.forChannels(1), models.forChannels(1), "loaded once");
+		}
+		assertEquals(2, lines.size());
+		assertEquals(1, BundledModels.load(BundledModels.DEFAULT_GRAY).info().channels());
+		assertEquals(3, BundledModels.load(BundledModels.DEFAULT_RGB).info().channels());
 	}
 
 	static float[] randomPlane(int w, int h, long seed) {

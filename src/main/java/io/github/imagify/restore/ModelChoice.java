@@ -1,0 +1,54 @@
+package io.github.imagify.restore;
+
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+
+import ij.ImagePlus;
+import io.github.imagify.image.ImagePlusImages;
+import io.github.imagify.modelfile.ModelFile;
+
+/**
+ * The {@code model} key applied image by image: a given model for every image, or, when the key is empty,
+ * the bundled denoiser that fits each image's channels (RGB or grey). Each model is loaded once, when first
+ * needed, and shared by the images that use it. Thread-safe.
+ */
+public final class ModelChoice implements AutoCloseable {
+
+	private final String model;
+	private final int tileSize;
+	private final int threads;
+	private final Consumer<String> log;
+	private final Map<String, Restorer> loaded = new LinkedHashMap<>();
+
+	public ModelChoice(String model, int tileSize, int threads, Consumer<String> log) {
+		this.model = model;
+		this.tileSize = tileSize;
+		this.threads = threads;
+		this.log = log;
+	}
+
+	/** The restorer for one image. */
+	public ImageRestorer forImage(ImagePlus image) throws IOException {
+		return new ImageRestorer(forChannels(ImagePlusImages.channelsPerPlane(image)));
+	}
+
+	public synchronized Restorer forChannels(int channels) throws IOException {
+		String name = BundledModels.nameFor(model, channels);
+		Restorer restorer = loaded.get(name);
+		if (restorer == null) {
+			ModelFile file = BundledModels.resolve(model, channels);
+			restorer = new Restorer(file, tileSize, threads);
+			loaded.put(name, restorer);
+			log.accept("Imagify Denoise: model '" + file.info().name() + "' (" + file.info().description() + ")");
+		}
+		return restorer;
+	}
+
+	@Override
+	public synchronized void close() {
+		loaded.values().forEach(Restorer::close);
+		loaded.clear();
+	}
+}
