@@ -1,7 +1,6 @@
 package io.github.imagify.restore;
 
 import java.io.IOException;
-import java.util.List;
 
 import io.github.imagify.image.FloatImage;
 import io.github.imagify.image.Normalization;
@@ -65,11 +64,6 @@ public final class Restorer implements AutoCloseable {
 		if (out == null) return null;
 		range.denormalize(out);
 		return out;
-	}
-
-	/** The tile function, for callers that tile differently (tests compare tiled and untiled runs). */
-	public List<FloatImage> runNetwork(List<FloatImage> tiles) throws Exception {
-		return network.run(tiles);
 	}
 
 	@Override
