@@ -60,17 +60,24 @@ public final class TrainingImages {
 			else if (c != channels)
 				throw new IOException("Training images mix grey and RGB (" + firstName + " has " + channels + " channel(s), "
 						+ file.getFileName() + " has " + c + "); train on one kind");
-			double nominal = clean.getBitDepth() == 8 || clean.getBitDepth() == 24 ? 255 : Double.NaN;
 			for (int i = 1; i <= clean.getStackSize(); i++) {
 				FloatImage cleanPlane = ImagePlusImages.plane(clean, i);
 				FloatImage degradedPlane = degraded == null ? null : ImagePlusImages.plane(degraded, i);
-				double dataRange = Double.isNaN(nominal) ? normalization.measure(cleanPlane).scale() : nominal;
+				double dataRange = dataRange(clean.getBitDepth(), cleanPlane, normalization);
 				FloatImage probe = degradedPlane != null ? degradedPlane : degradation.apply(cleanPlane, dataRange, rng);
 				String name = file.getFileName() + (clean.getStackSize() > 1 ? "#" + i : "");
 				images.add(new TrainingImage(name, cleanPlane, degradedPlane, dataRange, normalization.measure(probe)));
 			}
 		}
 		return images;
+	}
+
+	/**
+	 * The value span that stands for 0..255 when degradation strengths are given on the 8-bit scale: 255 for
+	 * 8-bit and RGB data, otherwise the clean plane's normalisation range.
+	 */
+	public static double dataRange(int bitDepth, FloatImage cleanPlane, Normalization normalization) {
+		return bitDepth == 8 || bitDepth == 24 ? 255 : normalization.measure(cleanPlane).scale();
 	}
 
 	private static ImagePlus grey(ImagePlus imp) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.AfterAll;
@@ -50,6 +51,7 @@ class CommandsTest {
 	void commandsAreFoundUnderTheirFijiNames() {
 		assertNotNull(io.github.imagify.cli.Main.find(commands, "Imagify Denoise"));
 		assertNotNull(io.github.imagify.cli.Main.find(commands, "Imagify Train"));
+		assertNotNull(io.github.imagify.cli.Main.find(commands, "Imagify Evaluate"));
 		assertEquals("Plugins > Imagify > Imagify Denoise", commands.getCommand(DenoiseCommand.class).getMenuPath().getMenuString());
 	}
 
@@ -121,5 +123,27 @@ class CommandsTest {
 		assertTrue(bad.isCanceled());
 		assertTrue(bad.getCancelReason().contains("noise_sigma"), bad.getCancelReason());
 		assertFalse(new File(dir.toFile(), "x.zip").exists());
+	}
+
+	@Test
+	void evaluateFillsTheResultsTableAndWritesACsv() throws Exception {
+		Path images = TestImages.folder(dir, "clean", 2, 40, 21);
+		Path csv = dir.resolve("scores.csv");
+		CommandModule m = run(EvaluateCommand.class, Map.of("images", images.toString(), "noise_sigma", "20", "output", csv.toString()));
+		assertFalse(m.isCanceled(), m.getCancelReason());
+		List<String> lines = Files.readAllLines(csv);
+		assertEquals(4, lines.size());
+		assertTrue(lines.get(0).startsWith("image,degraded_psnr,degraded_ssim,imagify_psnr"), lines.get(0));
+		ij.measure.ResultsTable table = ij.measure.ResultsTable.getResultsTable();
+		assertEquals(3, table.size());
+		assertEquals("mean", table.getLabel(2));
+		assertTrue(table.getValue("imagify_psnr", 2) > table.getValue("degraded_psnr", 2) + 3);
+
+		CommandModule range = run(EvaluateCommand.class, Map.of("images", images.toString(), "noise_sigma", "0-55"));
+		assertTrue(range.isCanceled());
+		assertTrue(range.getCancelReason().contains("run it once per value"), range.getCancelReason());
+		CommandModule missing = run(EvaluateCommand.class, Map.of("images", dir.resolve("nope").toString()));
+		assertTrue(missing.isCanceled());
+		assertTrue(missing.getCancelReason().contains("not found"), missing.getCancelReason());
 	}
 }

@@ -1,0 +1,200 @@
+package io.github.imagify.evaluate;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+
+import ij.ImagePlus;
+import io.github.imagify.data.TrainingImages;
+import io.github.imagify.degrade.Degradation;
+import io.github.imagify.degrade.DegradationSpec;
+import io.github.imagify.image.FloatImage;
+import io.github.imagify.image.ImagePlusImages;
+import io.github.imagify.image.Normalization;
+import io.github.imagify.image.Tiling;
+import io.github.imagify.io.ImageFiles;
+import io.github.imagify.metrics.Metrics;
+import io.github.imagify.restore.ModelChoice;
+import io.github.imagify.restore.RestoreListener;
+
+/**
+ * Measures a model on clean images: degrade each one (or read its degraded partner), restore it, and score
+ * PSNR/SSIM against the clean image, optionally beside classic filters measured in the same run.
+ * Protocol, as in denoising papers: the degraded input is neither clipped nor quantised; for 8-bit and RGB
+ * images every restored result is clipped to 0..255 and PSNR uses a peak of 255; other bit depths use the
+ * clean plane's percentile range as the peak and are not clipped. Each image is degraded with a fresh
+ * {@code Random(seed)}, so its score does not depend on which other images are in the folder.
+ */
+public final class Evaluator {
+
+	/** Column name of the degraded input's own score. */
+	public static final String DEGRADED = "degraded";
+	/** Column name of the model's score. */
+	public static final String MODEL = "imagify";
+
+	public record Score(double psnr, double ssim) {}
+
+	/** One row of the results: an image (plane) and each method's score, in column order. */
+	public record Row(String image, Map<String, Score> scores) {}
+
+	private final ModelChoice models;
+	private final DegradationSpec degradation;
+	private final long seed;
+	private final boolean compare;
+
+	/**
+	 * @param degradation what to apply to the clean images (with {@code degraded} pairs it only says which
+	 *                    classic filters fit); strengths must be single values, not ranges
+	 * @param compare     also score the classic filters that fit the degradation
+	 */
+	public Evaluator(ModelChoice models, DegradationSpec degradation, long seed, boolean compare) {
+		degradation.validate();
+		if (degradation.noiseSigmaMin() != degradation.noiseSigmaMax() || degradation.blurSigmaMin() != degradation.blurSigmaMax())
+			throw new IllegalArgumentException("Evaluate takes single strengths (e.g. noise_sigma=25), not ranges; run it once per value");
+		this.models = models;
+		this.degradation = degradation;
+		this.seed = seed;
+		this.compare = compare;
+	}
+
+	/**
+	 * Scores every plane of {@code clean} (a file or a folder of images). With {@code degradedPartners} (a
+	 * file, or a folder holding files of the same names) those are the inputs; otherwise the degradation
+	 * makes them. Returns null if the listener cancelled.
+	 */
+	public List<Row> evaluate(Path clean, Path degradedPartners, RestoreListener listener) throws Exception {
+		List<Path> files = cleanFiles(clean);
+		List<Row> rows = new ArrayList<>();
+		for (int f = 0; f < files.size(); f++) {
+			Path file = files.get(f);
+			ImagePlus cleanImage = ImageFiles.read(file);
+			ImagePlus partner = null;
+			if (degradedPartners != null) {
+				Path p = Files.isDirectory(degradedPartners) ? degradedPartners.resolve(file.getFileName().toString()) : degradedPartners;
+				if (!Files.exists(p)) throw new IOException("No degraded partner of " + file.getFileName() + " in " + degradedPartners
+						+ "; degraded images must have the clean images' names");
+				partner = ImageFiles.read(p);
+				if (partner.getWidth() != cleanImage.getWidth() || partner.getHeight() != cleanImage.getHeight()
+						|| partner.getStackSize() != cleanImage.getStackSize() || partner.getType() != cleanImage.getType())
+					throw new IOException(p + " and " + file + " differ in size or type; pairs must match");
+			}
+			int planes = cleanImage.getStackSize();
+			for (int i = 1; i <= planes; i++) {
+				String name = file.getFileName() + (planes > 1 ? "#" + i : "");
+				double planeShare = 1.0 / files.size() / planes, start = (double) f / files.size() + (i - 1) * planeShare;
+				Row row = evaluatePlane(name, cleanImage.getBitDepth(), ImagePlusImages.plane(cleanImage, i),
+						partner == null ? null : ImagePlusImages.plane(partner, i), (done, total) -> listener.progress(start + planeShare * done / total));
+				if (row == null) return null;
+				rows.add(row);
+				listener.log(format(row));
+			}
+		}
+		return rows;
+	}
+
+	private Row evaluatePlane(String name, int bitDepth, FloatImage clean, FloatImage given, Tiling.Progress progress)
+			throws Exception {
+		double dataRange = TrainingImages.dataRange(bitDepth, clean, Normalization.DEFAULT);
+		boolean clip = bitDepth == 8 || bitDepth == 24;
+		FloatImage degraded = given;
+		if (degraded == null) {
+			Degradation d = degradation.toDegradation();
+			degraded = d.apply(clean, dataRange, new Random(seed));
+		}
+		Map<String, Score> scores = new LinkedHashMap<>();
+		scores.put(DEGRADED, score(clean, degraded, dataRange));
+		FloatImage restored = models.forChannels(degraded.channels()).restore(degraded, progress);
+		if (restored == null) return null;
+		scores.put(MODEL, score(clean, clipped(restored, clip), dataRange));
+		if (compare) new ClassicBaselines(degradation, clean, degraded, dataRange, clip).scoreInto(scores);
+		return new Row(name, scores);
+	}
+
+	static Score score(FloatImage clean, FloatImage result, double dataRange) {
+		return new Score(Metrics.psnr(clean, result, dataRange), Metrics.ssim(clean, result, dataRange));
+	}
+
+	static FloatImage clipped(FloatImage image, boolean clip) {
+		if (!clip) return image;
+		FloatImage out = image.copy();
+		float[] d = out.data();
+		for (int i = 0; i < d.length; i++) d[i] = Math.max(0f, Math.min(255f, d[i]));
+		return out;
+	}
+
+	private static List<Path> cleanFiles(Path clean) throws IOException {
+		if (!Files.exists(clean)) throw new IOException("Clean images not found: " + clean + "; set 'images' to a file or folder of clean images");
+		if (!Files.isDirectory(clean)) return List.of(clean);
+		List<Path> files = ImageFiles.listImages(clean);
+		if (files.isEmpty()) throw new IOException("No images (.tif, .png, .jpg, ...) in folder " + clean);
+		return files;
+	}
+
+	/** The mean of each column over the rows (PSNR averaged over images, as benchmarks report it). */
+	public static Row mean(List<Row> rows) {
+		Map<String, Score> mean = new LinkedHashMap<>();
+		for (String method : methods(rows)) {
+			double p = 0, s = 0;
+			int n = 0;
+			for (Row r : rows) {
+				Score sc = r.scores().get(method);
+				if (sc == null) continue;
+				p += sc.psnr();
+				s += sc.ssim();
+				n++;
+			}
+			mean.put(method, new Score(p / n, s / n));
+		}
+		return new Row("mean", mean);
+	}
+
+	/** Column names, in first-seen order. */
+	public static List<String> methods(List<Row> rows) {
+		Set<String> names = new LinkedHashSet<>();
+		rows.forEach(r -> names.addAll(r.scores().keySet()));
+		return new ArrayList<>(names);
+	}
+
+	/** CSV with a header, one line per row and a final "mean" line; PSNR in dB. */
+	public static String csv(List<Row> rows) {
+		List<String> methods = methods(rows);
+		StringBuilder sb = new StringBuilder("image");
+		for (String m : methods) sb.append(',').append(m).append("_psnr,").append(m).append("_ssim");
+		sb.append('\n');
+		List<Row> all = new ArrayList<>(rows);
+		all.add(mean(rows));
+		for (Row r : all) {
+			sb.append(quote(r.image()));
+			for (String m : methods) {
+				Score s = r.scores().get(m);
+				sb.append(',').append(s == null ? "" : String.format(Locale.ROOT, "%.4f", s.psnr()))
+						.append(',').append(s == null ? "" : String.format(Locale.ROOT, "%.5f", s.ssim()));
+			}
+			sb.append('\n');
+		}
+		return sb.toString();
+	}
+
+	/** "name: degraded 20.17 dB / 0.412, imagify 28.90 dB / 0.823, ..." for logs. */
+	public static String format(Row row) {
+		StringBuilder sb = new StringBuilder(row.image()).append(':');
+		String sep = " ";
+		for (Map.Entry<String, Score> e : row.scores().entrySet()) {
+			sb.append(sep).append(String.format(Locale.ROOT, "%s %.2f dB / SSIM %.3f", e.getKey(), e.getValue().psnr(), e.getValue().ssim()));
+			sep = ", ";
+		}
+		return sb.toString();
+	}
+
+	private static String quote(String s) {
+		return s.contains(",") || s.contains("\"") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
+	}
+}

@@ -1,0 +1,102 @@
+package io.github.imagify.evaluate;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import ij.ImagePlus;
+import io.github.imagify.data.TrainingImages;
+import io.github.imagify.degrade.DegradationSpec;
+import io.github.imagify.degrade.GaussianNoise;
+import io.github.imagify.image.FloatImage;
+import io.github.imagify.image.ImagePlusImages;
+import io.github.imagify.image.Normalization;
+import io.github.imagify.io.ImageFiles;
+import io.github.imagify.metrics.Metrics;
+import io.github.imagify.restore.ModelChoice;
+import io.github.imagify.restore.RestoreListener;
+import io.github.imagify.testing.TestImages;
+
+/** The evaluation with the real bundled denoiser and real files. */
+class EvaluatorTest {
+
+	@TempDir
+	Path dir;
+
+	static DegradationSpec noise(String sigma) {
+		return DegradationSpec.of("gaussian_noise", "", sigma, 30, 2);
+	}
+
+	@Test
+	void scoresEachImageWithTheBundledDenoiserAndTheClassicFilters() throws Exception {
+		Path folder = TestImages.folder(dir, "clean", 2, 48, 11);
+		try (ModelChoice models = new ModelChoice("", 256, 1, s -> {})) {
+			List<Evaluator.Row> rows = new Evaluator(models, noise("25"), 7, true).evaluate(folder, null, RestoreListener.SILENT);
+			assertEquals(List.of("img0.png", "img1.png"), rows.stream().map(Evaluator.Row::image).toList());
+			assertEquals(List.of("degraded", "imagify", "gaussian", "median", "nlm"), Evaluator.methods(rows));
+			// the degraded score is that of the documented protocol: Random(seed) per image, not clipped
+			FloatImage clean = ImagePlusImages.plane(ImageFiles.read(folder.resolve("img1.png")), 1);
+			FloatImage noisy = new GaussianNoise(25).apply(clean, 255, new Random(7));
+			assertEquals(Metrics.psnr(clean, noisy, 255), rows.get(1).scores().get("degraded").psnr(), 1e-9);
+			for (Evaluator.Row r : rows) {
+				double degraded = r.scores().get("degraded").psnr();
+				assertTrue(r.scores().get("imagify").psnr() > degraded + 5, Evaluator.format(r));
+				assertTrue(r.scores().get("nlm").psnr() > degraded + 3, Evaluator.format(r));
+			}
+			Evaluator.Row mean = Evaluator.mean(rows);
+			assertEquals((rows.get(0).scores().get("imagify").psnr() + rows.get(1).scores().get("imagify").psnr()) / 2,
+					mean.scores().get("imagify").psnr(), 1e-12);
+			String[] csv = Evaluator.csv(rows).split("\n");
+			assertEquals("image,degraded_psnr,degraded_ssim,imagify_psnr,imagify_ssim,gaussian_psnr,gaussian_ssim,median_psnr,median_ssim,nlm_psnr,nlm_ssim", csv[0]);
+			assertEquals(4, csv.length);
+			assertTrue(csv[3].startsWith("mean,"));
+		}
+	}
+
+	@Test
+	void pairsGiveTheSameScoresAsTheSameDegradationMadeOnTheFly() throws Exception {
+		Path clean = dir.resolve("clean.tif");
+		ImagePlus image = new ImagePlus("clean", TestImages.blobs(40, 40, 3));
+		ImageFiles.write(image, clean);
+		FloatImage plane = ImagePlusImages.plane(image, 1);
+		// a 32-bit clean image: strengths are relative to its percentile range, as in training
+		FloatImage noisy = new GaussianNoise(15).apply(plane, TrainingImages.dataRange(32, plane, Normalization.DEFAULT), new Random(9));
+		Path partner = Files.createDirectories(dir.resolve("noisy")).resolve("clean.tif");
+		ImageFiles.write(new ImagePlus("noisy", ImagePlusImages.toProcessor(noisy, false)), partner);
+		try (ModelChoice models = new ModelChoice("", 256, 1, s -> {})) {
+			// pairs must have the same type: a float partner of an 8-bit clean image is refused with a clear message
+			Exception e = assertThrows(Exception.class, () -> new Evaluator(models, noise("15"), 9, false).evaluate(clean, partner.getParent(), RestoreListener.SILENT));
+			assertTrue(e.getMessage().contains("differ in size or type"), e.getMessage());
+			Path cleanFloat = dir.resolve("float").resolve("clean.tif");
+			Files.createDirectories(cleanFloat.getParent());
+			ImageFiles.write(new ImagePlus("c", image.getProcessor().convertToFloatProcessor()), cleanFloat);
+			List<Evaluator.Row> pairs = new Evaluator(models, noise("15"), 0, false).evaluate(cleanFloat, partner.getParent(), RestoreListener.SILENT);
+			List<Evaluator.Row> synthetic = new Evaluator(models, noise("15"), 9, false).evaluate(cleanFloat, null, RestoreListener.SILENT);
+			assertEquals(synthetic.get(0).scores().get("degraded").psnr(), pairs.get(0).scores().get("degraded").psnr(), 1e-6);
+			assertEquals(synthetic.get(0).scores().get("imagify").psnr(), pairs.get(0).scores().get("imagify").psnr(), 1e-6);
+			Exception missing = assertThrows(Exception.class,
+					() -> new Evaluator(models, noise("15"), 0, false).evaluate(clean, Files.createDirectories(dir.resolve("empty")), RestoreListener.SILENT));
+			assertTrue(missing.getMessage().contains("No degraded partner of clean.tif"), missing.getMessage());
+		}
+	}
+
+	@Test
+	void deblurIsComparedWithRichardsonLucyAndRangesAreRefused() throws Exception {
+		Path clean = dir.resolve("c.png");
+		ImageFiles.write(new ImagePlus("c", TestImages.blobs(48, 40, 4)), clean);
+		try (ModelChoice models = new ModelChoice("", 256, 1, s -> {})) {
+			DegradationSpec blur = DegradationSpec.of("gaussian_blur", "2", "0", 30, 2);
+			List<Evaluator.Row> rows = new Evaluator(models, blur, 1, true).evaluate(clean, null, RestoreListener.SILENT);
+			assertEquals(List.of("degraded", "imagify", "richardson_lucy"), Evaluator.methods(rows));
+			assertTrue(rows.get(0).scores().get("richardson_lucy").psnr() > rows.get(0).scores().get("degraded").psnr());
+			IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Evaluator(models, noise("0-55"), 1, false));
+			assertTrue(e.getMessage().contains("not ranges"));
+		}
+	}
+}
