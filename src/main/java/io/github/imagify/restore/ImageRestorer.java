@@ -24,6 +24,7 @@ public final class ImageRestorer {
 	public ImagePlus restore(ImagePlus input, RestoreListener listener) throws Exception {
 		if (input.getWidth() < 1 || input.getHeight() < 1 || input.getStack().getPixels(1) == null)
 			throw new IllegalArgumentException("The image '" + input.getTitle() + "' is empty; open an image with pixels");
+		restorer.checkSize(input.getWidth(), input.getHeight()); // before any plane is restored
 		boolean rgb = input.getType() == ImagePlus.COLOR_RGB;
 		ImageStack in = input.getStack();
 		int planes = in.getSize();

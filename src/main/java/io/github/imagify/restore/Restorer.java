@@ -37,6 +37,7 @@ public final class Restorer implements AutoCloseable {
 	 * channel is restored on its own. Returns null when {@code progress} cancelled.
 	 */
 	public FloatImage restore(FloatImage raw, Tiling.Progress progress) throws Exception {
+		checkSize(raw.width(), raw.height());
 		int bad = Tensors.countNonFinite(raw);
 		if (bad > 0)
 			throw new IllegalArgumentException("The image has " + bad + " NaN or infinite pixels; replace them first (e.g. Process > Math > Remove NaNs)");
@@ -54,6 +55,25 @@ public final class Restorer implements AutoCloseable {
 			System.arraycopy(restored.data(), 0, out.data(), c * plane, plane);
 		}
 		return out;
+	}
+
+	/**
+	 * Refuses images the network cannot see properly: below its receptive-field radius, tiles would be made
+	 * mostly of mirrored copies of the image, which gives output that looks plausible but is not a restoration.
+	 */
+	void checkSize(int width, int height) {
+		if (width < 1 || height < 1)
+			throw new IllegalArgumentException("The image is empty (" + width + "x" + height + " pixels); open or choose an image with pixels");
+		int min = minimumSize();
+		if (width < min || height < min)
+			throw new IllegalArgumentException("The image is " + width + "x" + height + " pixels, smaller than the " + min + "x" + min
+					+ " that model '" + info.name() + "' needs (its receptive field reaches " + info.context()
+					+ " pixels); use a larger image or a model with a smaller depth");
+	}
+
+	/** Smallest width and height this model restores: one pixel more than its receptive-field radius. */
+	public int minimumSize() {
+		return info.context() + 1;
 	}
 
 	private FloatImage restoreMatching(FloatImage raw, Tiling.Progress progress) throws Exception {

@@ -21,8 +21,8 @@ class MainTest {
 	@Test
 	void restoresAFolderWithTheBundledModel() throws Exception {
 		Path in = Files.createDirectory(dir.resolve("in"));
-		ImageFiles.write(new ImagePlus("a", TestImages.blobs(40, 40, 1)), in.resolve("a.png"));
-		ImageFiles.write(new ImagePlus("b", TestImages.rgb(30, 20, 2)), in.resolve("b.tif"));
+		ImageFiles.write(new ImagePlus("a", TestImages.blobs(60, 56, 1)), in.resolve("a.png"));
+		ImageFiles.write(new ImagePlus("b", TestImages.rgb(60, 56, 2)), in.resolve("b.tif"));
 		Path out = dir.resolve("out");
 		int code = Main.run(new String[] { "--run", "Imagify Denoise", "input='" + in + "',output='" + out + "'" });
 		assertEquals(0, code);

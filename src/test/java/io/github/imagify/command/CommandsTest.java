@@ -57,13 +57,13 @@ class CommandsTest {
 
 	@Test
 	void denoiseRestoresTheGivenImageWithTheBundledModel() throws Exception {
-		ImagePlus noisy = new ImagePlus("noisy.png", TestImages.blobs(70, 50, 3));
+		ImagePlus noisy = new ImagePlus("noisy.png", TestImages.blobs(70, 60, 3));
 		byte[] before = ((byte[]) noisy.getProcessor().getPixels()).clone();
 		CommandModule m = run(DenoiseCommand.class, Map.of("image", noisy));
 		assertFalse(m.isCanceled(), m.getCancelReason());
 		ImagePlus restored = (ImagePlus) m.getOutput("restored");
 		assertEquals(70, restored.getWidth());
-		assertEquals(50, restored.getHeight());
+		assertEquals(60, restored.getHeight());
 		assertEquals(32, restored.getBitDepth());
 		assertArrayEquals(before, (byte[]) noisy.getProcessor().getPixels());
 		// a denoiser keeps the image's intensities: mean within a few grey levels
@@ -127,7 +127,7 @@ class CommandsTest {
 
 	@Test
 	void evaluateFillsTheResultsTableAndWritesACsv() throws Exception {
-		Path images = TestImages.folder(dir, "clean", 2, 40, 21);
+		Path images = TestImages.folder(dir, "clean", 2, 56, 21);
 		Path csv = dir.resolve("scores.csv");
 		CommandModule m = run(EvaluateCommand.class, Map.of("images", images.toString(), "noise_sigma", "20", "output", csv.toString()));
 		assertFalse(m.isCanceled(), m.getCancelReason());

@@ -35,7 +35,7 @@ class EvaluatorTest {
 
 	@Test
 	void scoresEachImageWithTheBundledDenoiserAndTheClassicFilters() throws Exception {
-		Path folder = TestImages.folder(dir, "clean", 2, 48, 11);
+		Path folder = TestImages.folder(dir, "clean", 2, 56, 11);
 		try (ModelChoice models = new ModelChoice("", 256, 1, s -> {})) {
 			List<Evaluator.Row> rows = new Evaluator(models, noise("25"), 7, true).evaluate(folder, null, RestoreListener.SILENT);
 			assertEquals(List.of("img0.png", "img1.png"), rows.stream().map(Evaluator.Row::image).toList());
@@ -62,7 +62,7 @@ class EvaluatorTest {
 	@Test
 	void pairsGiveTheSameScoresAsTheSameDegradationMadeOnTheFly() throws Exception {
 		Path clean = dir.resolve("clean.tif");
-		ImagePlus image = new ImagePlus("clean", TestImages.blobs(40, 40, 3));
+		ImagePlus image = new ImagePlus("clean", TestImages.blobs(56, 56, 3));
 		ImageFiles.write(image, clean);
 		FloatImage plane = ImagePlusImages.plane(image, 1);
 		// a 32-bit clean image: strengths are relative to its percentile range, as in training
@@ -89,7 +89,7 @@ class EvaluatorTest {
 	@Test
 	void deblurIsComparedWithRichardsonLucyAndRangesAreRefused() throws Exception {
 		Path clean = dir.resolve("c.png");
-		ImageFiles.write(new ImagePlus("c", TestImages.blobs(48, 40, 4)), clean);
+		ImageFiles.write(new ImagePlus("c", TestImages.blobs(60, 56, 4)), clean);
 		try (ModelChoice models = new ModelChoice("", 256, 1, s -> {})) {
 			DegradationSpec blur = DegradationSpec.of("gaussian_blur", "2", "0", 30, 2);
 			List<Evaluator.Row> rows = new Evaluator(models, blur, 1, true).evaluate(clean, null, RestoreListener.SILENT);

@@ -72,10 +72,10 @@ class RestorerTest {
 
 	@Test
 	void outputIsInTheInputsUnits() throws Exception {
-		FloatImage img = random(1, 37, 23, 5, 0, 255);
+		FloatImage img = random(1, 37, 29, 5, 0, 255);
 		FloatImage out = identity.restore(img, null);
 		assertArrayEquals(img.data(), out.data(), 1e-3f);
-		FloatImage big = random(1, 20, 20, 6, 1000, 60000);
+		FloatImage big = random(1, 24, 26, 6, 1000, 60000);
 		assertArrayEquals(big.data(), identity.restore(big, null).data(), 0.1f);
 	}
 
@@ -92,27 +92,39 @@ class RestorerTest {
 	@Test
 	void wrongChannelsAndNonFinitePixelsAreClearErrors() throws Exception {
 		try (Restorer rgbModel = new Restorer(TestModels.randomModel(3, 1, 4, 2), 64, 1)) {
-			var e = assertThrows(IllegalArgumentException.class, () -> rgbModel.restore(random(1, 16, 16, 1, 0, 1), null));
+			var e = assertThrows(IllegalArgumentException.class, () -> rgbModel.restore(random(1, 24, 24, 1, 0, 1), null));
 			assertTrue(e.getMessage().contains("expects 3 channels"), e.getMessage());
 		}
-		FloatImage nan = random(1, 16, 16, 1, 0, 1);
+		FloatImage nan = random(1, 24, 24, 1, 0, 1);
 		nan.data()[5] = Float.NaN;
 		assertTrue(assertThrows(IllegalArgumentException.class, () -> grey.restore(nan, null)).getMessage().contains("NaN"));
 	}
 
 	@Test
-	void tinyImagesWork() throws Exception {
-		FloatImage one = new FloatImage(1, 1, 1, new float[] { 3f });
-		assertEquals(3f, identity.restore(one, null).data()[0], 1e-4f);
-		assertEquals(3, grey.restore(random(1, 3, 5, 1, 0, 9), null).height());
+	void imagesSmallerThanTheReceptiveFieldAreRefusedAndTheSmallestAllowedWorks() throws Exception {
+		int min = grey.minimumSize();
+		assertEquals(grey.info().context() + 1, min);
+		for (int[] size : new int[][] { { 1, 1 }, { min - 1, 40 }, { 40, min - 1 } }) {
+			var e = assertThrows(IllegalArgumentException.class, () -> grey.restore(new FloatImage(1, size[1], size[0]), null));
+			assertTrue(e.getMessage().contains(size[0] + "x" + size[1] + " pixels"), e.getMessage());
+			assertFalse(e.getMessage().contains("\n"));
+		}
+		var empty = assertThrows(IllegalArgumentException.class, () -> new ImageRestorer(grey).restore(new ImagePlus(), RestoreListener.SILENT));
+		assertTrue(empty.getMessage().contains("is empty"), empty.getMessage());
+		var tiny = assertThrows(IllegalArgumentException.class,
+				() -> new ImageRestorer(grey).restore(new ImagePlus("t", new ByteProcessor(1, 1)), RestoreListener.SILENT));
+		assertTrue(tiny.getMessage().contains("1x1 pixels"), tiny.getMessage());
+		FloatImage smallest = random(1, min, min, 1, 0, 9);
+		assertEquals(smallest.data().length, identity.restore(smallest, null).data().length);
+		assertArrayEquals(smallest.data(), identity.restore(smallest, null).data(), 1e-4f);
 	}
 
 	@Test
 	void stacksKeepDimensionsCalibrationAndUnits() throws Exception {
-		ImageStack stack = new ImageStack(20, 12);
+		ImageStack stack = new ImageStack(30, 24);
 		for (int i = 0; i < 6; i++) {
-			ByteProcessor bp = new ByteProcessor(20, 12);
-			for (int p = 0; p < 240; p++) bp.set(p, (p * 7 + i * 13) % 256);
+			ByteProcessor bp = new ByteProcessor(30, 24);
+			for (int p = 0; p < 720; p++) bp.set(p, (p * 7 + i * 13) % 256);
 			stack.addSlice("s" + i, bp);
 		}
 		ImagePlus imp = new ImagePlus("cells.tif", stack);
@@ -126,19 +138,19 @@ class RestorerTest {
 
 		ImagePlus out = new ImageRestorer(identity).restore(imp, RestoreListener.SILENT);
 		assertEquals(32, out.getBitDepth());
-		assertArrayEquals(new int[] { 20, 12, 2, 3, 1 }, out.getDimensions());
+		assertArrayEquals(new int[] { 30, 24, 2, 3, 1 }, out.getDimensions());
 		assertEquals("cells-restored.tif", out.getTitle());
 		assertEquals(0.25, out.getCalibration().pixelWidth);
 		assertEquals("mm", out.getCalibration().getUnit());
 		float[] restored = (float[]) out.getStack().getPixels(4);
-		for (int p = 0; p < 240; p++) assertEquals(before[p] & 0xff, restored[p], 1e-2);
+		for (int p = 0; p < 720; p++) assertEquals(before[p] & 0xff, restored[p], 1e-2);
 		assertArrayEquals(before, (byte[]) stack.getPixels(4), "the input is untouched");
 	}
 
 	@Test
 	void rgbStaysRgb() throws Exception {
-		ColorProcessor cp = new ColorProcessor(16, 16);
-		for (int p = 0; p < 256; p++) cp.set(p, (p << 16) | ((255 - p) << 8) | (p / 2));
+		ColorProcessor cp = new ColorProcessor(24, 24);
+		for (int p = 0; p < 576; p++) cp.set(p, ((p & 255) << 16) | ((255 - (p & 255)) << 8) | (p / 3));
 		ImagePlus out = new ImageRestorer(identity).restore(new ImagePlus("rgb", cp), RestoreListener.SILENT);
 		assertEquals(ImagePlus.COLOR_RGB, out.getType());
 		int[] in = (int[]) cp.getPixels(), restored = (int[]) out.getProcessor().getPixels();
@@ -148,8 +160,8 @@ class RestorerTest {
 	@Test
 	void foldersRestoreUnderTheSameNamesAndInputsStayIntact() throws Exception {
 		Path in = Files.createDirectory(dir.resolve("in"));
-		ImageFiles.write(new ImagePlus("a", new FloatProcessor(30, 20, randomPlane(30, 20, 1))), in.resolve("a.tif"));
-		ByteProcessor bp = new ByteProcessor(17, 9);
+		ImageFiles.write(new ImagePlus("a", new FloatProcessor(30, 26, randomPlane(30, 26, 1))), in.resolve("a.tif"));
+		ByteProcessor bp = new ByteProcessor(25, 24);
 		bp.setColor(77);
 		bp.fill();
 		ImageFiles.write(new ImagePlus("b", bp), in.resolve("b.png"));
