@@ -27,6 +27,12 @@ public record TrainingConfig(Path images, Path degraded, DegradationSpec degrada
 	public TrainingConfig {
 		if (images == null) throw new IllegalArgumentException("images is not set; give a folder of clean training images");
 		if (modelOut == null) throw new IllegalArgumentException("model_out is not set; give the model file to write, e.g. model_out=/path/denoise.zip");
+		// checked now, not when the first epoch is done and the model is written
+		if (java.nio.file.Files.isDirectory(modelOut))
+			throw new IllegalArgumentException("model_out " + modelOut + " is a folder; give a file name in it, e.g. " + modelOut.resolve("model.zip"));
+		Path outFolder = modelOut.toAbsolutePath().getParent();
+		if (outFolder == null || !java.nio.file.Files.isDirectory(outFolder))
+			throw new IllegalArgumentException("model_out's folder " + outFolder + " does not exist; create it first or choose another model_out");
 		if (patchSize < 16 || patchSize > 1024) throw new IllegalArgumentException("patch_size must be 16..1024, got " + patchSize);
 		if (batchSize < 1 || batchSize > 1024) throw new IllegalArgumentException("batch_size must be 1..1024, got " + batchSize);
 		if (epochs < 1 || epochs > 100000) throw new IllegalArgumentException("epochs must be at least 1, got " + epochs);
