@@ -12,6 +12,7 @@ import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 
 import ij.ImagePlus;
+import io.github.imagify.image.ImagePlusImages;
 import io.github.imagify.restore.FileRestorer;
 import io.github.imagify.restore.ModelChoice;
 import io.github.imagify.restore.RestoreListener;
@@ -19,10 +20,13 @@ import io.github.imagify.restore.Restorer;
 
 /**
  * Restores the active image, or image files (a file or a folder) for batch and headless use.
- * Keys: {@code input}, {@code output}, {@code model}, {@code tile_size}, {@code threads}.
+ * Keys: {@code input}, {@code output}, {@code model}, {@code tile_size}, {@code threads}, {@code output_type}.
+ * In a macro the restored image becomes the active image, also in batch mode and headless ({@link MacroHandoff}).
  */
 @Plugin(type = Command.class, menuPath = "Plugins>Imagify>Imagify Denoise", label = "Imagify Denoise")
 public class DenoiseCommand extends ContextCommand {
+
+	static final String FLOAT = "float", INPUT = "input";
 
 	@Parameter
 	private LogService log;
@@ -48,6 +52,10 @@ public class DenoiseCommand extends ContextCommand {
 	@Parameter(label = "Threads", required = false, persist = false, min = "0", description = "CPU threads for ONNX Runtime; 0 = all cores")
 	private int threads = 0;
 
+	@Parameter(label = "Output type", required = false, persist = false, choices = { FLOAT, INPUT },
+			description = "float: 32-bit results (RGB stays RGB); input: the input's bit depth, rounded and clipped to its range")
+	private String output_type = FLOAT;
+
 	@Parameter(label = "Restored", type = ItemIO.OUTPUT)
 	private ImagePlus restored;
 
@@ -55,6 +63,11 @@ public class DenoiseCommand extends ContextCommand {
 	public void run() {
 		try {
 			boolean batch = input != null && !input.isBlank();
+			String type = output_type == null || output_type.isBlank() ? FLOAT : output_type.trim().toLowerCase(java.util.Locale.ROOT);
+			if (!type.equals(FLOAT) && !type.equals(INPUT))
+				throw new IllegalArgumentException("output_type must be 'float' or 'input', got '" + output_type + "'");
+			boolean keepBitDepth = type.equals(INPUT);
+			if (ij.IJ.getInstance() != null) ij.IJ.resetEscape();
 			if (!batch && image == null)
 				throw new IllegalArgumentException("No image to restore: open an image, or set input=<file or folder> and output=<file or folder>");
 			try (ModelChoice models = new ModelChoice(model, tile_size, threads, log::info)) {
@@ -62,15 +75,18 @@ public class DenoiseCommand extends ContextCommand {
 				if (batch) {
 					if (output == null || output.isBlank())
 						throw new IllegalArgumentException("'input' is set but 'output' is not; give an output file or folder");
-					List<Path> written = new FileRestorer(models).restore(Path.of(input.trim()), Path.of(output.trim()), listener);
+					List<Path> written = new FileRestorer(models, keepBitDepth).restore(Path.of(input.trim()), Path.of(output.trim()), listener);
 					log.info("Imagify Denoise: wrote " + written.size() + " image(s)");
 				} else {
 					long start = System.nanoTime();
 					restored = models.forImage(image).restore(image, listener);
-					if (restored != null)
+					if (restored != null) {
+						if (keepBitDepth) restored = ImagePlusImages.toBitDepth(restored, image.getBitDepth());
 						log.info(String.format("Imagify Denoise: restored '%s' in %.1f s", image.getTitle(), (System.nanoTime() - start) / 1e9));
+						MacroHandoff.makeCurrent(restored);
+					}
 				}
-				if (Thread.currentThread().isInterrupted()) cancel("Imagify Denoise was cancelled");
+				if (Progress.cancelled()) cancel("Imagify Denoise was cancelled; nothing was written for the image in progress");
 			}
 		} catch (Exception | OutOfMemoryError e) {
 			fail(e);
@@ -87,15 +103,17 @@ public class DenoiseCommand extends ContextCommand {
 	}
 
 	private final class CommandListener implements RestoreListener {
+		private final Progress progress = new Progress("Imagify Denoise", status, log::info);
+
 		@Override
 		public void log(String message) {
-			log.info(message);
+			log.info("Imagify Denoise: " + message);
 		}
 
 		@Override
 		public boolean progress(double fraction) {
-			status.showProgress((int) Math.round(fraction * 1000), 1000);
-			return !Thread.currentThread().isInterrupted();
+			progress.update(fraction, null);
+			return !Progress.cancelled();
 		}
 	}
 }

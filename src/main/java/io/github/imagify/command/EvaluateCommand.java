@@ -124,6 +124,8 @@ public class EvaluateCommand extends ContextCommand {
 	}
 
 	private final class CommandListener implements RestoreListener {
+		private final Progress progress = new Progress("Imagify Evaluate", status, log::info);
+
 		@Override
 		public void log(String message) {
 			log.info("Imagify Evaluate: " + message);
@@ -131,8 +133,8 @@ public class EvaluateCommand extends ContextCommand {
 
 		@Override
 		public boolean progress(double fraction) {
-			status.showProgress((int) Math.round(fraction * 1000), 1000);
-			return !Thread.currentThread().isInterrupted();
+			progress.update(fraction, null);
+			return !Progress.cancelled();
 		}
 	}
 }

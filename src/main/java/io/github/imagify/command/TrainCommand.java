@@ -1,5 +1,6 @@
 package io.github.imagify.command;
 
+import java.awt.GraphicsEnvironment;
 import java.io.File;
 import java.nio.file.Path;
 
@@ -11,7 +12,9 @@ import org.scijava.log.LogService;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 
+import ij.measure.ResultsTable;
 import io.github.imagify.degrade.DegradationSpec;
+import io.github.imagify.train.EpochResult;
 import io.github.imagify.train.Trainer;
 import io.github.imagify.train.TrainingConfig;
 import io.github.imagify.train.TrainingListener;
@@ -109,9 +112,12 @@ public class TrainCommand extends ContextCommand {
 			TrainingConfig config = new TrainingConfig(Path.of(images.trim()), pairs ? Path.of(degraded.trim()) : null, spec,
 					patch_size, batch_size, epochs, steps_per_epoch, learning_rate, depth, base_filters, dropout, !direct,
 					0.1, seed, Path.of(model_out.trim()), null, !restart, as_grey);
-			Trainer.Result result = new Trainer(config, new CommandListener()).train();
+			if (ij.IJ.getInstance() != null) ij.IJ.resetEscape();
+			ResultsTable table = ResultsTable.getResultsTable(); // per-epoch figures, readable by macros with getResult()
+			table.reset();
+			Trainer.Result result = new Trainer(config, new CommandListener(table)).train();
 			if (result.bestEpoch() > 0) model_file = Path.of(model_out.trim()).toFile();
-			if (result.cancelled()) cancel("Imagify Train was cancelled after " + result.history().size() + " epoch(s)");
+			if (result.cancelled()) cancel("Imagify Train was cancelled after " + result.history().size() + " epoch(s); " + model_out + " holds the best complete epoch, and the same settings resume from its checkpoint");
 			else log.info(String.format("Imagify Train: wrote %s (best epoch %d, validation PSNR %.2f dB on normalised data)",
 					model_out, result.bestEpoch(), 10 * Math.log10(1 / result.bestValidationLoss())));
 		} catch (Exception | OutOfMemoryError e) {
@@ -124,6 +130,16 @@ public class TrainCommand extends ContextCommand {
 	}
 
 	private final class CommandListener implements TrainingListener {
+		private final Progress progress = new Progress("Imagify Train", status, log::info);
+		private final ResultsTable table;
+		private final LossPlot plot;
+
+		CommandListener(ResultsTable table) {
+			this.table = table;
+			boolean gui = !GraphicsEnvironment.isHeadless() && ij.IJ.getInstance() != null;
+			this.plot = gui ? new LossPlot("Imagify Train: loss of " + Path.of(model_out.trim()).getFileName()) : null;
+		}
+
 		@Override
 		public void log(String message) {
 			log.info("Imagify Train: " + message);
@@ -131,13 +147,29 @@ public class TrainCommand extends ContextCommand {
 
 		@Override
 		public void iteration(int epoch, int step, int stepsPerEpoch, double loss) {
-			status.showStatus((epoch - 1) * stepsPerEpoch + step, epochs * stepsPerEpoch,
-					String.format("Imagify Train: epoch %d/%d, step %d/%d, loss %.5f", epoch, epochs, step, stepsPerEpoch, loss));
+			progress.update(((epoch - 1) * stepsPerEpoch + step) / (double) (epochs * stepsPerEpoch),
+					String.format("epoch %d/%d, step %d/%d, loss %.5f", epoch, epochs, step, stepsPerEpoch, loss));
+		}
+
+		@Override
+		public void epochDone(EpochResult r) {
+			table.incrementCounter();
+			table.addValue("epoch", r.epoch());
+			table.addValue("train_loss", r.trainLoss());
+			table.addValue("validation_loss", r.validationLoss());
+			table.addValue("validation_psnr", r.validationPsnr());
+			table.addValue("learning_rate", r.learningRate());
+			table.addValue("best", r.best() ? 1 : 0);
+			table.addValue("seconds", r.seconds());
+			if (plot != null) {
+				table.show("Results");
+				plot.add(r);
+			}
 		}
 
 		@Override
 		public boolean isCancelled() {
-			return Thread.currentThread().isInterrupted();
+			return Progress.cancelled();
 		}
 	}
 }

@@ -17,9 +17,16 @@ import io.github.imagify.io.ImageFiles;
 public final class FileRestorer {
 
 	private final ModelChoice models;
+	private final boolean keepBitDepth;
 
 	public FileRestorer(ModelChoice models) {
+		this(models, false);
+	}
+
+	/** @param keepBitDepth write every result at its input's bit depth (rounded, clipped), not only where the format needs it */
+	public FileRestorer(ModelChoice models, boolean keepBitDepth) {
 		this.models = models;
+		this.keepBitDepth = keepBitDepth;
 	}
 
 	/** The outputs written, or fewer if cancelled. */
@@ -39,7 +46,7 @@ public final class FileRestorer {
 						}
 					});
 			if (restored == null) return written;
-			if (!ImageFiles.holdsFloat(out)) restored = ImagePlusImages.toBitDepth(restored, source.getBitDepth());
+			if (keepBitDepth || !ImageFiles.holdsFloat(out)) restored = ImagePlusImages.toBitDepth(restored, source.getBitDepth());
 			ImageFiles.write(restored, out);
 			written.add(out);
 			listener.log(String.format("Restored %s -> %s (%d/%d, %.1f s)", in, out, i + 1, jobs.size(), (System.nanoTime() - start) / 1e9));

@@ -113,6 +113,10 @@ class CommandsTest {
 		assertFalse(m.isCanceled(), m.getCancelReason());
 		assertEquals(model.toFile(), m.getOutput("model_file"));
 		assertEquals(2, ((Number) ModelFile.read(model).info().training().get("epochs_done")).intValue());
+		ij.measure.ResultsTable table = ij.measure.ResultsTable.getResultsTable(); // per-epoch figures for macros
+		assertEquals(2, table.size());
+		assertEquals(2, table.getValue("epoch", 1));
+		assertTrue(table.getValue("validation_psnr", 1) > 10);
 
 		CommandModule d = run(DenoiseCommand.class, Map.of("image", new ImagePlus("x", TestImages.blobs(33, 47, 9)), "model", model.toString()));
 		assertFalse(d.isCanceled(), d.getCancelReason());
@@ -123,6 +127,26 @@ class CommandsTest {
 		assertTrue(bad.isCanceled());
 		assertTrue(bad.getCancelReason().contains("noise_sigma"), bad.getCancelReason());
 		assertFalse(new File(dir.toFile(), "x.zip").exists());
+	}
+
+	@Test
+	void outputTypeChoosesFloatOrTheInputsBitDepth() throws Exception {
+		ImagePlus sixteen = new ImagePlus("s.tif", TestImages.blobs(64, 60, 2).convertToShortProcessor(false));
+		CommandModule asFloat = run(DenoiseCommand.class, Map.of("image", sixteen));
+		assertEquals(32, ((ImagePlus) asFloat.getOutput("restored")).getBitDepth());
+		CommandModule asInput = run(DenoiseCommand.class, Map.of("image", sixteen, "output_type", "input"));
+		ImagePlus kept = (ImagePlus) asInput.getOutput("restored");
+		assertEquals(16, kept.getBitDepth());
+		assertEquals(Math.round(((ImagePlus) asFloat.getOutput("restored")).getProcessor().getf(10, 10)), kept.getProcessor().get(10, 10));
+
+		Path in = dir.resolve("in16.tif");
+		ImageFiles.write(sixteen, in);
+		Path out = dir.resolve("out16.tif");
+		assertFalse(run(DenoiseCommand.class, Map.of("input", in.toString(), "output", out.toString(), "output_type", "input")).isCanceled());
+		assertEquals(16, ImageFiles.read(out).getBitDepth());
+		CommandModule bad = run(DenoiseCommand.class, Map.of("image", sixteen, "output_type", "double"));
+		assertTrue(bad.isCanceled());
+		assertTrue(bad.getCancelReason().contains("output_type"), bad.getCancelReason());
 	}
 
 	@Test
