@@ -128,12 +128,13 @@ public final class Main {
 		return """
 				Imagify: image restoration with a U-Net (train with Deeplearning4j, restore with ONNX Runtime).
 				Usage: java -jar imagify.jar --run "<command>" "key='value',key2=number,..."
-				Commands: Imagify Denoise, Imagify Train, Imagify Evaluate
+				Commands: Imagify Denoise, Imagify Train, Imagify Evaluate, Imagify Export
 				Examples:
 				  java -jar imagify.jar --run "Imagify Denoise" "input='noisy.tif',output='restored.tif'"
 				  java -jar imagify.jar --run "Imagify Denoise" "input='in-folder',output='out-folder',model='my-model.zip'"
 				  java -jar imagify.jar --run "Imagify Train" "images='clean-folder',model_out='my-model.zip',epochs=20"
 				  java -jar imagify.jar --run "Imagify Evaluate" "images='clean-folder',noise_sigma=25,compare=true,output='scores.csv'"
+				  java -jar imagify.jar --run "Imagify Export" "model='my-model.zip',output='my-model.bioimageio.zip'"
 				The keys are those of Fiji's: ImageJ-linux64 --headless --run "Imagify Denoise" "...".""";
 	}
 }

@@ -109,7 +109,8 @@ public final class ModelFile {
 		return out.toByteArray();
 	}
 
-	static String toJson(ModelInfo info) {
+	/** The metadata as written in {@value #INFO_ENTRY}. */
+	public static String toJson(ModelInfo info) {
 		JsonObject o = new JsonObject();
 		o.addProperty("format", ModelInfo.FORMAT);
 		o.addProperty("format_version", ModelInfo.FORMAT_VERSION);

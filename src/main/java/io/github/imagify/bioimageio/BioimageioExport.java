@@ -1,0 +1,402 @@
+package io.github.imagify.bioimageio;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.Consumer;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+
+import ij.ImagePlus;
+import io.github.imagify.degrade.DegradationSpec;
+import io.github.imagify.image.FloatImage;
+import io.github.imagify.image.ImagePlusImages;
+import io.github.imagify.io.AtomicFiles;
+import io.github.imagify.io.ImageFiles;
+import io.github.imagify.modelfile.ModelFile;
+import io.github.imagify.modelfile.ModelInfo;
+import io.github.imagify.restore.BundledModels;
+import io.github.imagify.restore.OnnxNetwork;
+import onnx.Onnx.ModelProto;
+import onnx.Onnx.OperatorSetIdProto;
+
+/**
+ * Writes an Imagify model as a bioimage.io model package (format 0.5), a zip that deepImageJ and the other
+ * bioimage.io consumers install: {@code rdf.yaml}, the ONNX weights, test input and output tensors
+ * ({@code .npy}), a cover image, documentation and licence, every file with its sha256 in the RDF.
+ * <p>
+ * Our percentile normalisation is declared as the input's {@code scale_range} preprocessing (per sample,
+ * over channels and pixels together, as {@code Normalization.measure} does). bioimage.io 0.5 has no step
+ * that undoes another tensor's percentile scaling, so the output is declared in normalised units: the
+ * input's low and high percentiles map to 0 and 1 (Imagify itself maps it back to the input's units).
+ */
+public final class BioimageioExport {
+
+	/** The 0.5 patch version written; newer bioimage.io tools read older patch versions of 0.5. */
+	public static final String FORMAT_VERSION = "0.5.3";
+	public static final String DEFAULT_AUTHOR = "Imagify developers";
+	/** Imagify's own licence (pom.xml). */
+	public static final String DEFAULT_LICENSE = "Apache-2.0";
+	/** bioimage.io's default epsilon for scale_range: {@code (x - low) / (high - low + eps)}. */
+	public static final double EPS = 1e-6;
+	/** Largest edge of the test tensors: enough to show the restoration, small enough to keep the package light. */
+	static final int MAX_TEST_SIZE = 256;
+
+	static final String RDF = "rdf.yaml", WEIGHTS = "model.onnx", TEST_INPUT = "test_input.npy", TEST_OUTPUT = "test_output.npy",
+			COVER = "cover.png", README = "README.md", LICENSE = "LICENSE", METADATA = "imagify.json";
+
+	/**
+	 * @param model     a model file or a bundled model name
+	 * @param output    the package to write, a {@code .zip}
+	 * @param testImage an image for the test tensors, or null for a synthetic one degraded as the model expects
+	 * @param authors   author names (empty: {@link #DEFAULT_AUTHOR})
+	 * @param license   SPDX licence id (null or blank: {@link #DEFAULT_LICENSE})
+	 */
+	public record Request(String model, Path output, Path testImage, List<String> authors, String license) {}
+
+	/** What was written: the package, its RDF name, and the test tensors' edge. */
+	public record Result(Path output, String name, int testSize) {}
+
+	private BioimageioExport() {}
+
+	public static Result export(Request request, Consumer<String> log) throws Exception {
+		Path output = checkOutput(request);
+		String license = request.license() == null || request.license().isBlank() ? DEFAULT_LICENSE : request.license().trim();
+		if (!license.matches("[A-Za-z0-9][A-Za-z0-9.+-]*"))
+			throw new IllegalArgumentException("license '" + license + "' is not an SPDX licence id (e.g. Apache-2.0, MIT, CC-BY-4.0)");
+		List<String> authors = request.authors() == null ? List.of() : request.authors().stream().map(String::trim).filter(a -> !a.isEmpty()).toList();
+		if (authors.isEmpty()) authors = List.of(DEFAULT_AUTHOR);
+
+		ModelFile model = resolveModel(request.model());
+		ModelInfo info = model.info();
+		int opset = opset(model.onnx());
+		double low = info.normalization().lowPercentile(), high = info.normalization().highPercentile();
+		if (!(high > 1))
+			throw new IllegalArgumentException("Model '" + info.name() + "' normalises to the " + high + "th percentile; bioimage.io's scale_range needs a high percentile above 1");
+		Axes axes = Axes.of(info);
+
+		FloatImage raw = request.testImage() == null ? syntheticTestImage(info, axes) : readTestImage(request.testImage(), info);
+		int size = axes.testSize(Math.min(raw.height(), raw.width()));
+		if (size < 0)
+			throw new IllegalArgumentException("test_image is " + raw.width() + "x" + raw.height() + " pixels; model '" + info.name() + "' needs at least "
+					+ axes.min + "x" + axes.min + " for its test tensors; give a larger test_image");
+		FloatImage input = raw.crop((raw.height() - size) / 2, (raw.width() - size) / 2, size, size);
+		FloatImage normalised = scaleRange(input, low, high);
+		FloatImage restored;
+		try (OnnxNetwork network = new OnnxNetwork(model.onnx(), 0)) {
+			restored = network.run(List.of(normalised)).get(0);
+		}
+		if (!restored.sameShape(input))
+			throw new IOException("Model '" + info.name() + "' returned a " + restored + " for a " + input + "; Imagify exports only networks whose output matches their input");
+		log.accept("Imagify Export: test tensors of " + size + "x" + size + " pixels, " + info.channels() + " channel(s)");
+
+		Map<String, byte[]> files = new LinkedHashMap<>();
+		files.put(WEIGHTS, model.onnx());
+		files.put(TEST_INPUT, Npy.write(input.data(), 1, info.channels(), size, size));
+		files.put(TEST_OUTPUT, Npy.write(restored.data(), 1, info.channels(), size, size));
+		files.put(COVER, Cover.png(normalised, restored));
+		String name = rdfName(info.name());
+		files.put(README, Documentation.readme(name, info, axes.halo, EPS).getBytes(StandardCharsets.UTF_8));
+		files.put(LICENSE, Documentation.license(license, authors).getBytes(StandardCharsets.UTF_8));
+		files.put(METADATA, ModelFile.toJson(info).getBytes(StandardCharsets.UTF_8));
+		String rdf = Yaml.write(rdf(name, info, axes, opset, authors, license, files));
+		writeZip(output, rdf, files);
+		return new Result(output, name, size);
+	}
+
+	/** The package must be a new .zip that overwrites none of the inputs. */
+	private static Path checkOutput(Request request) {
+		if (request.output() == null || request.output().toString().isBlank())
+			throw new IllegalArgumentException("'output' is not set; give the .zip file to write, e.g. output='my-model.bioimageio.zip'");
+		Path output = request.output();
+		if (!AtomicFiles.extension(output.getFileName().toString()).equals(".zip"))
+			throw new IllegalArgumentException("output " + output + " must end in .zip: bioimage.io packages are zip files");
+		if (request.model() != null && !request.model().isBlank() && !BundledModels.NAMES.contains(request.model().trim())
+				&& sameFile(output, Path.of(request.model().trim())))
+			throw new IllegalArgumentException("output " + output + " is the same as 'model'; choose another file for the package");
+		if (request.testImage() != null && sameFile(output, request.testImage()))
+			throw new IllegalArgumentException("output " + output + " is the same as 'test_image'; choose another file for the package");
+		if (Files.isDirectory(output))
+			throw new IllegalArgumentException("output " + output + " is a folder; give the .zip file to write");
+		Path folder = output.toAbsolutePath().getParent();
+		if (folder == null || !Files.isDirectory(folder)) // before the network runs, not after
+			throw new IllegalArgumentException("Output folder does not exist: " + folder + "; create it first");
+		return output;
+	}
+
+	private static boolean sameFile(Path a, Path b) {
+		try {
+			if (Files.exists(a) && Files.exists(b)) return Files.isSameFile(a, b);
+		} catch (IOException e) {
+			// fall back to comparing the paths
+		}
+		return a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize());
+	}
+
+	static ModelFile resolveModel(String model) throws IOException {
+		if (model == null || model.isBlank())
+			throw new IllegalArgumentException("'model' is not set; give a model file written by Imagify Train or a bundled model (" + String.join(", ", BundledModels.NAMES) + ")");
+		String m = model.trim();
+		if (BundledModels.NAMES.contains(m)) return BundledModels.load(m);
+		Path path = Path.of(m);
+		if (!Files.exists(path))
+			throw new NoSuchFileException(m, null, "model not found: neither a model file nor a bundled model (" + String.join(", ", BundledModels.NAMES) + ")");
+		return ModelFile.read(path);
+	}
+
+	/** The ONNX opset of the default domain, read from the graph rather than assumed. */
+	static int opset(byte[] onnx) throws IOException {
+		ModelProto proto;
+		try {
+			proto = ModelProto.parseFrom(onnx);
+		} catch (Exception e) {
+			throw new IOException("The model's ONNX graph cannot be read (" + e.getMessage() + ")", e);
+		}
+		for (OperatorSetIdProto o : proto.getOpsetImportList())
+			if (o.getDomain().isEmpty() || o.getDomain().equals("ai.onnx")) return (int) o.getVersion();
+		throw new IOException("The model's ONNX graph declares no opset for the default domain");
+	}
+
+	/**
+	 * Valid tensor sizes: {@code min + n*step} with step the model's size multiple, and the halo (the
+	 * receptive-field radius rounded up to even, as bioimage.io requires) cropped from each side of the output.
+	 */
+	record Axes(int step, int halo, int min) {
+		static Axes of(ModelInfo info) {
+			int step = info.sizeMultiple();
+			int halo = info.context() + (info.context() % 2);
+			int min = Math.max(step, (2 * halo + 1 + step - 1) / step * step); // bioimage.io: min - 2*halo >= 1
+			return new Axes(step, halo, min);
+		}
+
+		/** The largest valid square edge up to {@code available} and {@link #MAX_TEST_SIZE}; -1 if none fits. */
+		int testSize(int available) {
+			int limit = Math.min(available, Math.max(MAX_TEST_SIZE, min));
+			return limit < min ? -1 : min + (limit - min) / step * step;
+		}
+	}
+
+	/** bioimage.io's scale_range: {@code (x - p_low) / (p_high - p_low + eps)}, percentiles as numpy's default (linear). */
+	static FloatImage scaleRange(FloatImage image, double lowPercentile, double highPercentile) {
+		float[] sorted = image.data().clone();
+		Arrays.sort(sorted);
+		double lo = percentile(sorted, lowPercentile), hi = percentile(sorted, highPercentile);
+		// Imagify keeps flat images as they are; bioimage.io would divide by eps: refuse rather than disagree
+		if (!(hi - lo > 1e-6 * Math.max(1, Math.abs(lo))))
+			throw new IllegalArgumentException("The test image is flat between its " + lowPercentile + " and " + highPercentile
+					+ " percentiles; give a test_image with contrast");
+		FloatImage out = image.copy();
+		float[] d = out.data();
+		double scale = 1.0 / (hi - lo + EPS);
+		for (int i = 0; i < d.length; i++) d[i] = (float) ((d[i] - lo) * scale);
+		return out;
+	}
+
+	static double percentile(float[] sorted, double p) {
+		double pos = p / 100.0 * (sorted.length - 1);
+		int i = (int) Math.floor(pos);
+		if (i >= sorted.length - 1) return sorted[sorted.length - 1];
+		return sorted[i] + (pos - i) * (sorted[i + 1] - (double) sorted[i]);
+	}
+
+	private static FloatImage readTestImage(Path path, ModelInfo info) throws IOException {
+		ImagePlus imp = ImageFiles.read(path);
+		int channels = ImagePlusImages.channelsPerPlane(imp);
+		if (channels != info.channels())
+			throw new IllegalArgumentException("test_image " + path.getFileName() + " has " + channels + " channel(s) per plane; model '" + info.name()
+					+ "' expects " + info.channels() + "; give a " + (info.channels() == 3 ? "RGB" : "grey") + " test_image");
+		FloatImage plane = ImagePlusImages.plane(imp, 1);
+		for (float v : plane.data())
+			if (!Float.isFinite(v)) throw new IllegalArgumentException("test_image " + path.getFileName() + " has NaN or infinite pixels; replace them first");
+		return plane;
+	}
+
+	/**
+	 * Blobs of several sizes and two bright rectangles on the 0..255 scale, degraded the way the model was trained,
+	 * at the middle of its trained strengths; seeded, so exports repeat.
+	 */
+	static FloatImage syntheticTestImage(ModelInfo info, Axes axes) {
+		int size = Math.max(MAX_TEST_SIZE, axes.min);
+		Random rng = new Random(42);
+		FloatImage clean = new FloatImage(info.channels(), size, size);
+		for (int c = 0; c < info.channels(); c++) {
+			double[][] blobs = new double[16][];
+			for (int i = 0; i < blobs.length; i++)
+				blobs[i] = new double[] { rng.nextDouble() * size, rng.nextDouble() * size, 3 + rng.nextDouble() * size / 12, 60 + rng.nextDouble() * 140 };
+			for (int y = 0; y < size; y++)
+				for (int x = 0; x < size; x++) {
+					double v = 25;
+					if (x > size / 8 && x < size / 3 && y > size / 2 && y < 7 * size / 8) v += 90 - 30 * c;
+					if (x > 5 * size / 8 && x < 7 * size / 8 && y > size / 8 && y < size / 3) v += 60 + 30 * c;
+					for (double[] b : blobs) {
+						double d2 = (x - b[0]) * (x - b[0]) + (y - b[1]) * (y - b[1]);
+						v += b[3] * Math.exp(-d2 / (2 * b[2] * b[2]));
+					}
+					clean.set(c, y, x, (float) Math.min(255, v));
+				}
+		}
+		try {
+			DegradationSpec s = DegradationSpec.fromMap(info.degradation());
+			double blur = (s.blurSigmaMin() + s.blurSigmaMax()) / 2, noise = (s.noiseSigmaMin() + s.noiseSigmaMax()) / 2;
+			FloatImage degraded = new DegradationSpec(s.type(), blur, blur, noise, noise, s.poissonPeak(), s.factor()).toDegradation().apply(clean, 255, rng);
+			return degraded.sameShape(clean) ? degraded : clean;
+		} catch (IllegalArgumentException e) {
+			return clean; // a model without (known) degradation metadata still gets a test image
+		}
+	}
+
+	/** A name bioimage.io accepts: letters, digits, "_- ()", 5 to 64 characters. */
+	static String rdfName(String modelName) {
+		String name = ("Imagify " + modelName).replaceAll("[^A-Za-z0-9_\\- ()]", "-");
+		return name.length() > 64 ? name.substring(0, 64).trim() : name;
+	}
+
+	private static List<String> channelNames(int channels) {
+		if (channels == 1) return List.of("gray");
+		if (channels == 3) return List.of("red", "green", "blue");
+		List<String> names = new ArrayList<>();
+		for (int c = 0; c < channels; c++) names.add("channel" + c);
+		return names;
+	}
+
+	private static List<String> tags(ModelInfo info) {
+		List<String> tags = new ArrayList<>(List.of("imagify", "restoration"));
+		Object type = info.degradation().get("type");
+		String task = type == null ? null : switch (type.toString()) {
+			case DegradationSpec.GAUSSIAN_NOISE, DegradationSpec.POISSON_NOISE -> "denoising";
+			case DegradationSpec.GAUSSIAN_BLUR -> "deblurring";
+			case DegradationSpec.DOWNSCALE -> "super-resolution";
+			default -> null;
+		};
+		if (task != null) tags.add(task);
+		tags.addAll(List.of("unet", "2d", "onnx", info.channels() == 3 ? "rgb" : "grayscale"));
+		return tags;
+	}
+
+	private static Map<String, Object> rdf(String name, ModelInfo info, Axes axes, int opset, List<String> authors, String license,
+			Map<String, byte[]> files) {
+		Map<String, Object> rdf = new LinkedHashMap<>();
+		rdf.put("format_version", FORMAT_VERSION);
+		rdf.put("type", "model");
+		rdf.put("name", name);
+		String description = info.description().isBlank() ? "Imagify U-Net image restoration model '" + info.name() + "'" : info.description();
+		rdf.put("description", description.length() > 1000 ? description.substring(0, 1000) : description);
+		rdf.put("authors", authors.stream().map(a -> Map.of("name", a)).toList());
+		rdf.put("cite", List.of(
+				cite("Ronneberger, Fischer and Brox: U-Net: Convolutional Networks for Biomedical Image Segmentation. MICCAI 2015", "10.1007/978-3-319-24574-4_28"),
+				cite("Weigert et al.: Content-aware image restoration: pushing the limits of fluorescence microscopy. Nature Methods 2018 (percentile normalisation)",
+						"10.1038/s41592-018-0216-7")));
+		rdf.put("license", license);
+		rdf.put("tags", tags(info));
+		rdf.put("documentation", README);
+		rdf.put("covers", List.of(COVER));
+		rdf.put("git_repo", "https://github.com/imagify/imagify");
+		rdf.put("attachments", List.of(file(LICENSE, files), file(METADATA, files)));
+		rdf.put("timestamp", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+
+		List<String> channels = channelNames(info.channels());
+		Map<String, Object> input = new LinkedHashMap<>();
+		input.put("id", "input");
+		input.put("description", (info.channels() == 3 ? "RGB" : info.channels() == 1 ? "Grey" : info.channels() + "-channel")
+				+ " image in its own intensity units, percentile-normalised by the preprocessing");
+		input.put("axes", List.of(Map.of("type", "batch"), channelAxis(channels),
+				inputSpace("y", axes), inputSpace("x", axes)));
+		input.put("test_tensor", file(TEST_INPUT, files));
+		input.put("data", Map.of("type", "float32"));
+		Map<String, Object> scaleRange = new LinkedHashMap<>();
+		scaleRange.put("axes", List.of("channel", "y", "x")); // per sample, all channels together, as Imagify measures
+		scaleRange.put("min_percentile", info.normalization().lowPercentile());
+		scaleRange.put("max_percentile", info.normalization().highPercentile());
+		scaleRange.put("eps", EPS);
+		input.put("preprocessing", List.of(ordered("id", "scale_range", "kwargs", scaleRange)));
+
+		Map<String, Object> output = new LinkedHashMap<>();
+		output.put("id", "output");
+		output.put("description", "Restored image in normalised units: the input's " + fmt(info.normalization().lowPercentile()) + " and "
+				+ fmt(info.normalization().highPercentile()) + " percentiles map to 0 and 1");
+		output.put("axes", List.of(Map.of("type", "batch"), channelAxis(channels), outputSpace("y", axes), outputSpace("x", axes)));
+		output.put("test_tensor", file(TEST_OUTPUT, files));
+		output.put("data", Map.of("type", "float32"));
+
+		rdf.put("inputs", List.of(input));
+		rdf.put("outputs", List.of(output));
+		Map<String, Object> onnx = file(WEIGHTS, files);
+		onnx.put("opset_version", opset);
+		rdf.put("weights", Map.of("onnx", onnx));
+		return rdf;
+	}
+
+	private static Map<String, Object> cite(String text, String doi) {
+		return ordered("text", text, "doi", doi);
+	}
+
+	private static Map<String, Object> channelAxis(List<String> names) {
+		return ordered("type", "channel", "channel_names", names);
+	}
+
+	private static Map<String, Object> inputSpace(String id, Axes axes) {
+		Map<String, Object> a = ordered("type", "space", "id", id);
+		a.put("size", ordered("min", axes.min, "step", axes.step));
+		return a;
+	}
+
+	private static Map<String, Object> outputSpace(String id, Axes axes) {
+		Map<String, Object> a = ordered("type", "space", "id", id);
+		a.put("size", ordered("tensor_id", "input", "axis_id", id));
+		if (axes.halo > 0) a.put("halo", axes.halo); // bioimage.io: a halo needs a size reference, and is at least 1
+		return a;
+	}
+
+	private static Map<String, Object> file(String entry, Map<String, byte[]> files) {
+		return ordered("source", entry, "sha256", sha256(files.get(entry)));
+	}
+
+	private static Map<String, Object> ordered(String k1, Object v1, String k2, Object v2) {
+		Map<String, Object> m = new LinkedHashMap<>();
+		m.put(k1, v1);
+		m.put(k2, v2);
+		return m;
+	}
+
+	static String fmt(double percentile) {
+		String s = percentile == Math.rint(percentile) ? Long.toString((long) percentile) : Double.toString(percentile);
+		return s + (s.endsWith("1") && !s.endsWith("11") ? "st" : s.endsWith("2") && !s.endsWith("12") ? "nd" : s.endsWith("3") && !s.endsWith("13") ? "rd" : "th");
+	}
+
+	static String sha256(byte[] bytes) {
+		try {
+			return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+		} catch (NoSuchAlgorithmException e) {
+			throw new IllegalStateException(e);
+		}
+	}
+
+	/** One zip, written atomically: a crash leaves no half-written package. */
+	private static void writeZip(Path output, String rdf, Map<String, byte[]> files) throws IOException {
+		AtomicFiles.write(output, temp -> {
+			try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(temp))) {
+				put(zip, RDF, rdf.getBytes(StandardCharsets.UTF_8));
+				for (Map.Entry<String, byte[]> f : files.entrySet()) put(zip, f.getKey(), f.getValue());
+			}
+		});
+	}
+
+	private static void put(ZipOutputStream zip, String name, byte[] content) throws IOException {
+		zip.putNextEntry(new ZipEntry(name));
+		zip.write(content);
+		zip.closeEntry();
+	}
+}

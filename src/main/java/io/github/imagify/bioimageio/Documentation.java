@@ -1,0 +1,112 @@
+package io.github.imagify.bioimageio;
+
+import java.time.Year;
+import java.util.List;
+import java.util.Map;
+
+import io.github.imagify.degrade.DegradationSpec;
+import io.github.imagify.modelfile.ModelInfo;
+
+/** The package's README.md and LICENSE, written from the model's metadata. */
+final class Documentation {
+
+	private Documentation() {}
+
+	/** bioimage.io looks for a validation heading at the top of the file, so the title names it. */
+	static String readme(String name, ModelInfo info, int halo, double eps) {
+		String low = BioimageioExport.fmt(info.normalization().lowPercentile()), high = BioimageioExport.fmt(info.normalization().highPercentile());
+		StringBuilder md = new StringBuilder();
+		md.append("# ").append(name).append(": description, use and validation\n\n");
+		if (!info.description().isBlank()) md.append(info.description()).append("\n\n");
+		md.append("""
+				Exported by [Imagify](https://github.com/imagify/imagify), an ImageJ/Fiji plugin that trains U-Nets with
+				Deeplearning4j and restores images with ONNX Runtime. This package runs wherever bioimage.io models with
+				ONNX weights run, e.g. deepImageJ in Fiji.
+
+				## What it does
+
+				""");
+		md.append("- Trained to undo: ").append(degradation(info.degradation())).append('\n');
+		md.append("- Network: ").append(network(info.network())).append('\n');
+		md.append("- Channels: ").append(info.channels() == 3 ? "3 (RGB)" : info.channels() == 1 ? "1 (grey)" : Integer.toString(info.channels())).append("\n\n");
+		md.append("## Input and output\n\n");
+		md.append("- `input`: float32, axes batch, channel, y, x. Height and width are ").append(info.sizeMultiple())
+				.append(" * k pixels (the `min`/`step` in `rdf.yaml`).\n");
+		md.append("- Preprocessing `scale_range`, per image, over all channels and pixels together: `x' = (x - p_low) / (p_high - p_low + ")
+				.append(Yaml.scalar(eps)).append(")` with p_low, p_high the ").append(low).append(" and ").append(high)
+				.append(" percentiles (linear interpolation, numpy's default). Imagify measures the same percentiles.\n");
+		md.append("- `output`: same shape, in normalised units (p_low maps to 0, p_high to 1). To get the input's intensity units back,\n")
+				.append("  compute `y * (p_high - p_low) + p_low` with the input's percentiles; Imagify Denoise does this itself. bioimage.io 0.5 has no\n")
+				.append("  postprocessing step that inverts another tensor's percentile scaling (`scale_mean_variance` would match the\n")
+				.append("  noisy input's spread, not undo the scaling), so none is declared.\n");
+		md.append("- Tiling: the network sees ").append(info.context()).append(" pixels around each output pixel; crop the `halo` of ")
+				.append(halo).append(" pixels from each side of an output tile.\n\n");
+		md.append("## Training\n\n");
+		md.append(training(info.training()));
+		md.append("""
+
+				## Validation
+
+				While training, Imagify held out 10 % of the patch grid of the training images and kept the epoch with the lowest
+				validation loss (mean squared error on normalised data); the figures above are on that held-out set.
+				`test_input.npy` and `test_output.npy` are an input in its own units and the network's output for it after the
+				preprocessing above: bioimage.io tools check that the weights reproduce them.
+
+				To validate quantitatively on unseen data, degrade clean images of your own the way the model was trained
+				(see above) and compare the restorations with the clean images, e.g. with `Imagify Evaluate` in Fiji (PSNR
+				and SSIM beside classical filters), or run the model in deepImageJ and measure against the ground truth.
+				The model is only as good as its training data: check it on images like yours before relying on it.
+				""");
+		return md.toString();
+	}
+
+	private static String degradation(Map<String, Object> m) {
+		try {
+			return DegradationSpec.fromMap(m).describe();
+		} catch (IllegalArgumentException e) {
+			return m.isEmpty() ? "not recorded" : String.valueOf(m.get("type"));
+		}
+	}
+
+	private static String network(Map<String, Object> n) {
+		if (n.isEmpty()) return "U-Net";
+		return (Boolean.TRUE.equals(n.get("residual")) ? "residual " : "") + "U-Net, depth " + whole(n.get("depth")) + ", "
+				+ whole(n.get("base_filters")) + " base filters";
+	}
+
+	private static String training(Map<String, Object> t) {
+		String[][] rows = { { "epochs", "epochs_done" }, { "best epoch", "best_epoch" }, { "patch size", "patch_size" }, { "batch size", "batch_size" },
+				{ "steps per epoch", "steps_per_epoch" }, { "learning rate", "learning_rate" }, { "training planes", "planes" },
+				{ "best validation loss (MSE, normalised)", "best_validation_loss" }, { "validation PSNR (dB, normalised data)", "validation_psnr_normalized" },
+				{ "training time (s)", "seconds" }, { "created", "created" }, { "Imagify version", "imagify_version" } };
+		StringBuilder sb = new StringBuilder("| | |\n|---|---|\n");
+		int n = 0;
+		for (String[] r : rows)
+			if (t.get(r[1]) != null) {
+				sb.append("| ").append(r[0]).append(" | ").append(cell(t.get(r[1]))).append(" |\n");
+				n++;
+			}
+		return n == 0 ? "Not recorded in the model file.\n" : sb.toString();
+	}
+
+	private static String cell(Object v) {
+		if (v instanceof Number num) {
+			double d = num.doubleValue();
+			return d == Math.rint(d) && Math.abs(d) < 1e15 ? Long.toString((long) d)
+					: new java.math.BigDecimal(String.format(java.util.Locale.ROOT, "%.4g", d)).stripTrailingZeros().toPlainString();
+		}
+		return String.valueOf(v).replace("|", "\\|").replace("\n", " ");
+	}
+
+	private static String whole(Object v) {
+		return v instanceof Number num ? Long.toString(num.longValue()) : String.valueOf(v);
+	}
+
+	/** A notice naming the licence by its SPDX id; the full text is at the linked address. */
+	static String license(String spdx, List<String> authors) {
+		String url = spdx.equals("Apache-2.0") ? "https://www.apache.org/licenses/LICENSE-2.0" : "https://spdx.org/licenses/" + spdx + ".html";
+		return "Copyright " + Year.now() + " " + String.join(", ", authors) + "\n\n"
+				+ "This model (its weights, documentation and test data) is licensed under " + spdx + " (SPDX identifier).\n"
+				+ "The full licence text: " + url + "\n";
+	}
+}
