@@ -37,6 +37,7 @@ public final class Trainer {
 
 	private final TrainingConfig config;
 	private final TrainingListener listener;
+	private List<String> imageNames = List.of();
 
 	public Trainer(TrainingConfig config, TrainingListener listener) {
 		this.config = config;
@@ -47,6 +48,7 @@ public final class Trainer {
 		Degradation degradation = config.degraded() == null ? config.degradation().toDegradation() : null;
 		List<TrainingImage> images = TrainingImages.load(config.images(), config.degraded(), degradation,
 				TrainingConfig.NORMALIZATION, config.seed(), config.asGrey());
+		imageNames = images.stream().map(TrainingImage::name).toList();
 		PatchSampler sampler = new PatchSampler(images, config.patchSize(), degradation, config.validationFraction(), config.seed());
 		int channels = sampler.channels();
 		UNetSpec spec = new UNetSpec(channels, config.depth(), config.baseFilters(), config.dropout(), config.residual(), 1.0);
@@ -171,6 +173,8 @@ public final class Trainer {
 			double bestLoss, double seconds) {
 		Map<String, Object> training = new LinkedHashMap<>();
 		training.put("images", config.images().toAbsolutePath().normalize().toString());
+		training.put("image_files", imageNames); // the data, by name: the folder alone does not say what was in it
+		training.put("as_grey", config.asGrey());
 		training.put("mode", config.degraded() == null ? "synthetic" : "pairs");
 		training.put("planes", planes);
 		training.put("validation_patches", sampler.validation().size());

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
@@ -47,6 +48,7 @@ class TrainerTest {
 		assertEquals(4, model.info().sizeMultiple());
 		assertEquals(r.bestEpoch(), ((Number) model.info().training().get("best_epoch")).intValue());
 		assertEquals("gaussian_noise", model.info().degradation().get("type"));
+		assertEquals(List.of("img0.png", "img1.png", "img2.png"), model.info().training().get("image_files"), "the model records its training data");
 
 		// the written model denoises: a noisy image gets closer to its clean version
 		FloatImage clean = io.github.imagify.image.ImagePlusImages.plane(new ij.ImagePlus("c", TestImages.blobs(64, 64, 99)), 1);
