@@ -1,24 +1,40 @@
 #!/usr/bin/env bash
-# Reproduces the bundled models src/main/resources/io/github/imagify/models/denoise-{gray,rgb}.zip with
-# Imagify's own "Imagify Train" command. Usage (from the repository root, after `mvn -DskipTests package`):
-#   src/scripts/train-bundled-models.sh /path/to/shared/data/train [work-dir]
-# The training data are the licensed images of shared/data/train (licences beside them). Held out for the
-# README's evaluation: coins.png from the grey model, chelsea.png from the RGB one; left out of both:
-# clock_motion.png (real motion blur, no clean truth). Each run checkpoints every epoch: run the same command again to resume after an interruption.
+# Reproduces the bundled models src/main/resources/io/github/imagify/models/{denoise-gray,denoise-rgb,deblur}.zip
+# with Imagify's own "Imagify Train" command. Usage, from the repository root after `mvn -DskipTests package`:
+#   src/scripts/train-bundled-models.sh /path/to/shared/data/train /path/to/extra-photos [work-dir]
+# shared/data/train: the licensed images the project started from (licences beside them).
+# extra-photos: the output folder of src/scripts/training-data/fetch-photos.sh (60 Debian-packaged photos,
+# MANIFEST.tsv says which are for training; licences in its LICENSES/).
+# Held out from every model, for the README's evaluation: coins.png and chelsea.png, the six photos marked
+# `eval` in photos.tsv; never used: clock_motion.png (real motion blur, no clean truth) and the Kodak photos.
+# Every run checkpoints each epoch beside its model: run the same command again to resume after an interruption
+# (the settings must be identical; `epochs` may be raised).
 set -euo pipefail
 data=${1:?give the shared/data/train folder}
-work=${2:-target/bundled-models}
-mkdir -p "$work/gray" "$work/rgb"
+extra=${2:?give the folder written by src/scripts/training-data/fetch-photos.sh}
+work=${3:-target/bundled-models}
+mkdir -p "$work/gray" "$work/rgb" "$work/blur"
+link() { ln -sf "$(realpath "$1")" "$2"; }
 for f in "$data"/natural/* "$data"/microscopy_bio/*; do
   name=$(basename "$f")
-  case "$name" in coins.png|clock_motion.png) continue ;; esac
-  ln -sf "$(realpath "$f")" "$work/gray/$name" # RGB images are converted to grey by as_grey=true
+  case "$name" in coins.png|chelsea.png|clock_motion.png) continue ;; esac
+  link "$f" "$work/gray/$name" # RGB images are converted to grey by as_grey=true
+  link "$f" "$work/blur/$name"
 done
 for f in astronaut.png coffee.png hubble_deep_field.jpg rocket.jpg scipy_face.png sklearn_china.jpg sklearn_flower.jpg; do
-  ln -sf "$(realpath "$data/natural/$f")" "$work/rgb/$f"
+  link "$data/natural/$f" "$work/rgb/$f"
 done
-for f in retina.jpg ihc.png; do ln -sf "$(realpath "$data/microscopy_bio/$f")" "$work/rgb/$f"; done
-recipe="degradation='gaussian_noise',noise_sigma='0-55',patch_size=64,batch_size=16,steps_per_epoch=80,depth=3,base_filters=32,learning_rate=0.001,dropout=0,seed=1"
-java -Xmx8g -jar target/imagify.jar --run "Imagify Train" "images='$work/gray',as_grey=true,epochs=30,$recipe,model_out='$work/denoise-gray.zip'"
-java -Xmx8g -jar target/imagify.jar --run "Imagify Train" "images='$work/rgb',epochs=28,$recipe,model_out='$work/denoise-rgb.zip'"
-echo "Trained: $work/denoise-gray.zip $work/denoise-rgb.zip (copy them to src/main/resources/io/github/imagify/models/)"
+for f in retina.jpg ihc.png; do link "$data/microscopy_bio/$f" "$work/rgb/$f"; done
+# extra photos marked for training (column `use` of MANIFEST.tsv); all of them for grey, the RGB ones for RGB
+awk -F'\t' 'NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next } $col["use"] == "train" { print $col["file"] "\t" $col["channels"] }' \
+  "$extra/MANIFEST.tsv" | while IFS=$'\t' read -r file channels; do
+  link "$extra/$file" "$work/gray/extra_$file"
+  if [ "$channels" = 3 ]; then link "$extra/$file" "$work/rgb/extra_$file"; fi
+done
+run() { java -Xmx10g -jar target/imagify.jar --run "Imagify Train" "$1"; }
+denoise="degradation='gaussian_noise',noise_sigma='0-55',patch_size=64,batch_size=32,steps_per_epoch=100,epochs=100,depth=3,base_filters=32,learning_rate=0.001,dropout=0,seed=1"
+run "images='$(realpath "$work/gray")',as_grey=true,$denoise,model_out='$(realpath "$work")/denoise-gray.zip'"
+run "images='$(realpath "$work/rgb")',$denoise,model_out='$(realpath "$work")/denoise-rgb.zip'"
+# deblur: Gaussian blur sigma 0.5-3 px (the paper's degradation) with light noise, a grey model used per channel
+run "images='$(realpath "$work/blur")',as_grey=true,degradation='gaussian_blur',blur_sigma='0.5-3',noise_sigma='0-5',patch_size=64,batch_size=32,steps_per_epoch=100,epochs=30,depth=3,base_filters=32,learning_rate=0.001,dropout=0,seed=1,model_out='$(realpath "$work")/deblur.zip'"
+echo "Trained: $work/{denoise-gray,denoise-rgb,deblur}.zip (copy them to src/main/resources/io/github/imagify/models/)"
