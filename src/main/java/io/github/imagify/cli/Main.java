@@ -132,6 +132,7 @@ public final class Main {
 				Examples:
 				  java -jar imagify.jar --run "Imagify Denoise" "input='noisy.tif',output='restored.tif'"
 				  java -jar imagify.jar --run "Imagify Denoise" "input='in-folder',output='out-folder',model='my-model.zip'"
+				  java -jar imagify.jar --run "Imagify Denoise" "input='in-folder',output='out-folder',shard='2/4'"   (part 2 of 4, for job arrays)
 				  java -jar imagify.jar --run "Imagify Train" "images='clean-folder',model_out='my-model.zip',epochs=20"
 				  java -jar imagify.jar --run "Imagify Evaluate" "images='clean-folder',noise_sigma=25,compare=true,output='scores.csv'"
 				  java -jar imagify.jar --run "Imagify Export" "model='my-model.zip',output='my-model.bioimageio.zip'"

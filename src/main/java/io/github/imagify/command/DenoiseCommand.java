@@ -17,10 +17,12 @@ import io.github.imagify.restore.FileRestorer;
 import io.github.imagify.restore.ModelChoice;
 import io.github.imagify.restore.RestoreListener;
 import io.github.imagify.restore.Restorer;
+import io.github.imagify.restore.Shard;
 
 /**
  * Restores the active image, or image files (a file or a folder) for batch and headless use.
- * Keys: {@code input}, {@code output}, {@code model}, {@code tile_size}, {@code threads}, {@code output_type}.
+ * Keys: {@code input}, {@code output}, {@code model}, {@code tile_size}, {@code threads}, {@code output_type};
+ * for cluster job arrays {@code shard} (i/n) and {@code stitch}.
  * In a macro the restored image becomes the active image, also in batch mode and headless ({@link MacroHandoff}).
  */
 @Plugin(type = Command.class, menuPath = "Plugins>Imagify>Imagify Denoise", label = "Imagify Denoise")
@@ -56,6 +58,14 @@ public class DenoiseCommand extends ContextCommand {
 			description = "float: 32-bit results (RGB stays RGB); input: the input's bit depth, rounded and clipped to its range")
 	private String output_type = FLOAT;
 
+	@Parameter(label = "Shard", required = false, persist = false,
+			description = "Cluster job arrays: i/n restores only the i-th of n parts (files of a folder, or tile rows of one image) and skips outputs that exist")
+	private String shard = "";
+
+	@Parameter(label = "Stitch bands", required = false, persist = false,
+			description = "Assemble the bands that the shards of one image wrote into the output")
+	private boolean stitch = false;
+
 	@Parameter(label = "Restored", type = ItemIO.OUTPUT)
 	private ImagePlus restored;
 
@@ -68,6 +78,11 @@ public class DenoiseCommand extends ContextCommand {
 				throw new IllegalArgumentException("output_type must be 'float' or 'input', got '" + output_type + "'");
 			boolean keepBitDepth = type.equals(INPUT);
 			if (ij.IJ.getInstance() != null) ij.IJ.resetEscape();
+			Shard part = shard == null || shard.isBlank() ? null : Shard.parse(shard);
+			if ((part != null || stitch) && !batch)
+				throw new IllegalArgumentException((stitch ? "stitch" : "shard") + " works on files: set input=<file or folder> and output=<file or folder>");
+			if (part != null && stitch)
+				throw new IllegalArgumentException("stitch=true assembles the bands of all shards: leave out 'shard' in the stitch step");
 			if (!batch && image == null)
 				throw new IllegalArgumentException("No image to restore: open an image, or set input=<file or folder> and output=<file or folder>");
 			try (ModelChoice models = new ModelChoice(model, tile_size, threads, log::info)) {
@@ -75,8 +90,13 @@ public class DenoiseCommand extends ContextCommand {
 				if (batch) {
 					if (output == null || output.isBlank())
 						throw new IllegalArgumentException("'input' is set but 'output' is not; give an output file or folder");
-					List<Path> written = new FileRestorer(models, keepBitDepth).restore(Path.of(input.trim()), Path.of(output.trim()), listener);
-					log.info("Imagify Denoise: wrote " + written.size() + " image(s)");
+					FileRestorer files = new FileRestorer(models, keepBitDepth);
+					if (stitch) {
+						files.stitch(Path.of(input.trim()), Path.of(output.trim()), listener);
+					} else {
+						List<Path> written = files.restore(Path.of(input.trim()), Path.of(output.trim()), part, listener);
+						log.info("Imagify Denoise: wrote " + written.size() + " image(s)");
+					}
 				} else {
 					long start = System.nanoTime();
 					restored = models.forImage(image).restore(image, listener);

@@ -53,6 +53,19 @@ public final class Tiling {
 	public int context() { return context; }
 	public int coreSize() { return coreSize; }
 
+	/**
+	 * Pixel rows [from, to) of band {@code index} (1-based) of {@code count}: the image's tile rows split into
+	 * {@code count} contiguous runs as equal as possible.
+	 */
+	public int[] band(int height, int index, int count) {
+		int tileRows = (height + coreSize - 1) / coreSize;
+		if (count > tileRows)
+			throw new IllegalArgumentException("The image has " + tileRows + " tile row(s) of " + coreSize + " pixels, too few for " + count
+					+ " shards; use at most " + tileRows + " shards or a smaller tile_size");
+		int first = (int) ((long) (index - 1) * tileRows / count), last = (int) ((long) index * tileRows / count);
+		return new int[] { first * coreSize, Math.min(height, last * coreSize) };
+	}
+
 	static int roundUp(int v, int m) {
 		return (v + m - 1) / m * m;
 	}
@@ -73,7 +86,20 @@ public final class Tiling {
 	 * Returns null when {@code progress} asked to stop.
 	 */
 	public FloatImage run(FloatImage image, TileFunction network, Progress progress) throws Exception {
-		List<Tile> tiles = plan(image.height(), image.width());
+		return run(image, 0, image.height(), network, progress);
+	}
+
+	/**
+	 * Restores only the image rows [{@code y0}, {@code y1}) (a band of whole tile rows: {@code y0} a multiple
+	 * of the tile size, {@code y1} one too or the image height). The tiles are those of the whole-image plan,
+	 * with their context read from the whole image, so the band equals those rows of {@link #run(FloatImage,
+	 * TileFunction, Progress)}. Returns an image of height {@code y1 - y0}, or null when stopped.
+	 */
+	public FloatImage run(FloatImage image, int y0, int y1, TileFunction network, Progress progress) throws Exception {
+		if (y0 < 0 || y1 > image.height() || y0 >= y1 || y0 % coreSize != 0 || (y1 % coreSize != 0 && y1 != image.height()))
+			throw new IllegalArgumentException("Rows " + y0 + ".." + y1 + " are not a band of whole " + coreSize + "-pixel tile rows of a "
+					+ image.height() + "-row image");
+		List<Tile> tiles = plan(image.height(), image.width()).stream().filter(t -> t.y() >= y0 && t.y() < y1).toList();
 		FloatImage out = null;
 		int done = 0;
 		int next = 0;
@@ -95,8 +121,8 @@ public final class Tiling {
 				if (r.height() != t.inputHeight() || r.width() != t.inputWidth())
 					throw new IllegalStateException("The network changed the tile size from " + t.inputHeight() + "x"
 							+ t.inputWidth() + " to " + r.height() + "x" + r.width());
-				if (out == null) out = new FloatImage(r.channels(), image.height(), image.width());
-				paste(r, context, context, t, out);
+				if (out == null) out = new FloatImage(r.channels(), y1 - y0, image.width());
+				paste(r, context, context, t, y0, out);
 			}
 			done += batch.size();
 			if (progress != null && !progress.tilesDone(done, tiles.size())) return null;
@@ -108,11 +134,12 @@ public final class Tiling {
 		return a.inputHeight() == b.inputHeight() && a.inputWidth() == b.inputWidth();
 	}
 
-	private static void paste(FloatImage tile, int offY, int offX, Tile t, FloatImage out) {
+	/** Pastes the core of a tile into {@code out}, whose first row is image row {@code outY0}. */
+	private static void paste(FloatImage tile, int offY, int offX, Tile t, int outY0, FloatImage out) {
 		for (int c = 0; c < out.channels(); c++)
 			for (int r = 0; r < t.coreHeight(); r++)
 				System.arraycopy(tile.data(), (c * tile.height() + offY + r) * tile.width() + offX,
-						out.data(), (c * out.height() + t.y() + r) * out.width() + t.x(), t.coreWidth());
+						out.data(), (c * out.height() + t.y() - outY0 + r) * out.width() + t.x(), t.coreWidth());
 	}
 
 	/** The h x w region at (y0, x0), which may reach outside the image: those pixels are mirror-reflected. */

@@ -54,6 +54,27 @@ public final class AtomicFiles {
 		write(target, temp -> Files.write(temp, content));
 	}
 
+	/**
+	 * Removes temporary files that a killed writer of {@code target} left behind (".name.123.part.ext"), so that
+	 * a rerun leaves a clean folder. Only for a target no other process is writing now.
+	 */
+	public static int removeLeftovers(Path target) throws IOException {
+		Path dir = target.toAbsolutePath().getParent();
+		if (dir == null || !Files.isDirectory(dir)) return 0;
+		String name = target.getFileName().toString();
+		String prefix = "." + name + ".", suffix = ".part" + extension(name);
+		int removed = 0;
+		try (var files = Files.list(dir)) {
+			for (Path p : (Iterable<Path>) files::iterator) {
+				String n = p.getFileName().toString();
+				if (n.length() > prefix.length() + suffix.length() && n.startsWith(prefix) && n.endsWith(suffix)
+						&& n.substring(prefix.length(), n.length() - suffix.length()).matches("\\d+") && Files.deleteIfExists(p))
+					removed++;
+			}
+		}
+		return removed;
+	}
+
 	/** ".tif" for "a.b.tif"; "" without an extension. */
 	public static String extension(String fileName) {
 		int dot = fileName.lastIndexOf('.');

@@ -22,25 +22,44 @@ public final class ImageRestorer {
 	 * input; same dimensions and calibration, title suffixed with "-restored". Null if cancelled.
 	 */
 	public ImagePlus restore(ImagePlus input, RestoreListener listener) throws Exception {
+		ImageStack out = restoreRows(input, 0, input.getHeight(), listener);
+		return out == null ? null : assemble(input, out);
+	}
+
+	/** Pixel rows [from, to) of band {@code index} (1-based) of {@code count} of this image: whole tile rows. */
+	public int[] band(ImagePlus input, int index, int count) {
+		return restorer.band(input.getHeight(), index, count);
+	}
+
+	/**
+	 * Restores rows [{@code y0}, {@code y1}) of every plane (32-bit planes, or RGB for RGB input): the same pixels
+	 * as those rows of {@link #restore}, since each plane is normalised and tiled as a whole. Null if cancelled.
+	 */
+	public ImageStack restoreRows(ImagePlus input, int y0, int y1, RestoreListener listener) throws Exception {
 		if (input.getWidth() < 1 || input.getHeight() < 1 || input.getStack().getPixels(1) == null)
 			throw new IllegalArgumentException("The image '" + input.getTitle() + "' is empty; open an image with pixels");
 		restorer.checkSize(input.getWidth(), input.getHeight()); // before any plane is restored
 		boolean rgb = input.getType() == ImagePlus.COLOR_RGB;
 		ImageStack in = input.getStack();
 		int planes = in.getSize();
-		ImageStack out = new ImageStack(input.getWidth(), input.getHeight());
+		ImageStack out = new ImageStack(input.getWidth(), y1 - y0);
 		for (int i = 1; i <= planes; i++) {
 			int plane = i;
-			FloatImage restored = restorer.restore(ImagePlusImages.plane(input, i),
+			FloatImage restored = restorer.restore(ImagePlusImages.plane(input, i), y0, y1,
 					(done, total) -> listener.progress((plane - 1 + done / (double) total) / planes));
 			if (restored == null) return null;
 			out.addSlice(in.getSliceLabel(i), ImagePlusImages.toProcessor(restored, rgb));
 		}
-		ImagePlus result = new ImagePlus(restoredTitle(input.getTitle()), out);
+		return out;
+	}
+
+	/** The restored planes of {@code input} as an image like it: dimensions, calibration, title, display range. */
+	public static ImagePlus assemble(ImagePlus input, ImageStack restored) {
+		ImagePlus result = new ImagePlus(restoredTitle(input.getTitle()), restored);
 		result.setDimensions(input.getNChannels(), input.getNSlices(), input.getNFrames());
 		if (input.isHyperStack()) result.setOpenAsHyperStack(true);
 		result.setCalibration(input.getCalibration().copy());
-		if (!rgb) result.resetDisplayRange();
+		if (input.getType() != ImagePlus.COLOR_RGB) result.resetDisplayRange();
 		return result;
 	}
 

@@ -37,22 +37,30 @@ public final class Restorer implements AutoCloseable {
 	 * channel is restored on its own. Returns null when {@code progress} cancelled.
 	 */
 	public FloatImage restore(FloatImage raw, Tiling.Progress progress) throws Exception {
+		return restore(raw, 0, raw.height(), progress);
+	}
+
+	/**
+	 * Restores only rows [{@code y0}, {@code y1}) of a plane, a band from {@link #band}: normalised with the whole
+	 * plane's range and tiled with context from the whole plane, so it equals those rows of the whole result.
+	 */
+	public FloatImage restore(FloatImage raw, int y0, int y1, Tiling.Progress progress) throws Exception {
 		checkSize(raw.width(), raw.height());
 		int bad = Tensors.countNonFinite(raw);
 		if (bad > 0)
 			throw new IllegalArgumentException("The image has " + bad + " NaN or infinite pixels; replace them first (e.g. Process > Math > Remove NaNs)");
-		if (raw.channels() == info.channels()) return restoreMatching(raw, progress);
+		if (raw.channels() == info.channels()) return restoreMatching(raw, y0, y1, progress);
 		if (info.channels() != 1)
 			throw new IllegalArgumentException("Model '" + info.name() + "' expects " + info.channels() + " channels per plane but the image has "
 					+ raw.channels() + "; use a model trained on " + raw.channels() + "-channel images");
-		FloatImage out = new FloatImage(raw.channels(), raw.height(), raw.width());
-		int plane = raw.planeSize();
+		FloatImage out = new FloatImage(raw.channels(), y1 - y0, raw.width());
+		int plane = raw.planeSize(), outPlane = out.planeSize();
 		for (int c = 0; c < raw.channels(); c++) {
 			float[] one = new float[plane];
 			System.arraycopy(raw.data(), c * plane, one, 0, plane);
-			FloatImage restored = restoreMatching(new FloatImage(1, raw.height(), raw.width(), one), progress);
+			FloatImage restored = restoreMatching(new FloatImage(1, raw.height(), raw.width(), one), y0, y1, progress);
 			if (restored == null) return null;
-			System.arraycopy(restored.data(), 0, out.data(), c * plane, plane);
+			System.arraycopy(restored.data(), 0, out.data(), c * outPlane, outPlane);
 		}
 		return out;
 	}
@@ -76,11 +84,16 @@ public final class Restorer implements AutoCloseable {
 		return info.context() + 1;
 	}
 
-	private FloatImage restoreMatching(FloatImage raw, Tiling.Progress progress) throws Exception {
+	/** Pixel rows [from, to) of band {@code index} of {@code count} of an image this high: whole tile rows, for sharding one image. */
+	public int[] band(int height, int index, int count) {
+		return tiling.band(height, index, count);
+	}
+
+	private FloatImage restoreMatching(FloatImage raw, int y0, int y1, Tiling.Progress progress) throws Exception {
 		Normalization.Range range = info.normalization().measure(raw);
 		FloatImage input = raw.copy();
 		range.normalize(input);
-		FloatImage out = tiling.run(input, network::run, progress);
+		FloatImage out = tiling.run(input, y0, y1, network::run, progress);
 		if (out == null) return null;
 		range.denormalize(out);
 		return out;
