@@ -27,6 +27,7 @@ public final class ImageFiles {
 		if (!Files.exists(path)) throw new NoSuchFileException(path.toString(), null, "image not found; check the path");
 		if (!Files.isRegularFile(path) || !Files.isReadable(path))
 			throw new IOException("Cannot read " + path + ": not a readable file");
+		ImageHeaders.check(path); // ImageJ believes the header: refuse impossible sizes before it allocates them
 		ImagePlus imp;
 		try {
 			imp = new Opener().openImage(path.toAbsolutePath().toString());

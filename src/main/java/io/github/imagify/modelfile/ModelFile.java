@@ -4,6 +4,7 @@ import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -17,11 +18,14 @@ import java.util.zip.ZipOutputStream;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
+import com.google.gson.JsonPrimitive;
 import com.google.gson.reflect.TypeToken;
+import com.google.gson.stream.JsonReader;
+import com.google.gson.stream.JsonToken;
+import com.google.gson.stream.MalformedJsonException;
 
 import io.github.imagify.image.Normalization;
 import io.github.imagify.io.AtomicFiles;
@@ -29,7 +33,8 @@ import io.github.imagify.io.AtomicFiles;
 /**
  * Imagify's model file: one zip holding {@code model.onnx} (the network) and {@code imagify.json}
  * ({@link ModelInfo}). Reading it needs neither DL4J nor any code from the file: the metadata is plain
- * JSON read into known fields with size limits, the graph is handed to ONNX Runtime as bytes.
+ * JSON read strictly into known fields with size limits, and the graph is checked by {@link OnnxGraphCheck} before
+ * ONNX Runtime sees it.
  */
 public final class ModelFile {
 
@@ -37,6 +42,11 @@ public final class ModelFile {
 	public static final String INFO_ENTRY = "imagify.json";
 	static final long MAX_INFO_BYTES = 1 << 20;
 	static final long MAX_ONNX_BYTES = 1L << 30;
+	/** Limits on what is actually inflated, so a zip bomb or a flood of entries fails fast, whatever the headers claim. */
+	static final long MAX_TOTAL_BYTES = MAX_ONNX_BYTES + 2 * MAX_INFO_BYTES;
+	static final int MAX_ENTRIES = 64;
+	/** Metadata limits: nesting depth, characters per string or number. */
+	static final int MAX_DEPTH = 16, MAX_STRING = 64 << 10, MAX_NUMBER = 64;
 
 	private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create();
 
@@ -74,16 +84,31 @@ public final class ModelFile {
 		}
 	}
 
-	/** Reads a model file from a stream; {@code source} names it in error messages. */
+	/**
+	 * Reads a model file from a stream; {@code source} names it in error messages. The graph is only read
+	 * here: {@link OnnxGraphCheck} checks it before ONNX Runtime loads it.
+	 */
 	public static ModelFile read(InputStream in, String source) throws IOException {
 		byte[] infoBytes = null, onnxBytes = null;
+		long[] budget = { MAX_TOTAL_BYTES };
+		int entries = 0;
 		try (ZipInputStream zip = new ZipInputStream(new BufferedInputStream(in))) {
 			for (ZipEntry e; (e = zip.getNextEntry()) != null;) {
-				if (e.getName().equals(INFO_ENTRY)) infoBytes = readLimited(zip, MAX_INFO_BYTES, source, INFO_ENTRY);
-				else if (e.getName().equals(ONNX_ENTRY)) onnxBytes = readLimited(zip, MAX_ONNX_BYTES, source, ONNX_ENTRY);
+				if (++entries > MAX_ENTRIES)
+					throw new IOException(source + " holds more than " + MAX_ENTRIES + " files; it is not an Imagify model file: use a model written by Imagify Train");
+				String name = e.getName();
+				boolean info = name.equals(INFO_ENTRY), onnx = name.equals(ONNX_ENTRY);
+				if ((info && infoBytes != null) || (onnx && onnxBytes != null))
+					throw new IOException(source + " holds " + name + " twice; it is damaged: use a model written by Imagify Train");
+				// other entries are read too (getNextEntry would inflate them anyway), against the same budget
+				byte[] data = readLimited(zip, info ? MAX_INFO_BYTES : MAX_ONNX_BYTES, budget, source, info || onnx ? name : "a file in it");
+				if (info) infoBytes = data;
+				if (onnx) onnxBytes = data;
 			}
-		} catch (ZipException | java.io.EOFException e) {
-			throw new IOException(source + " is not a readable Imagify model file (damaged or truncated zip: " + e.getMessage() + ")", e);
+		} catch (ZipException | java.io.EOFException | IllegalArgumentException e) {
+			// IllegalArgumentException: ZipInputStream's answer to entry names that are not valid UTF-8
+			throw new IOException(source + " is not a readable Imagify model file (damaged or truncated zip: " + OnnxGraphCheck.oneLine(e.getMessage())
+					+ "); use a model written by Imagify Train", e);
 		}
 		if (infoBytes == null || onnxBytes == null)
 			throw new IOException(source + " is not an Imagify model file (it lacks " + (infoBytes == null ? INFO_ENTRY : ONNX_ENTRY)
@@ -91,19 +116,25 @@ public final class ModelFile {
 		ModelInfo info;
 		try {
 			info = fromJson(new String(infoBytes, StandardCharsets.UTF_8));
-		} catch (RuntimeException e) {
-			throw new IOException(source + " has invalid metadata in " + INFO_ENTRY + ": " + e.getMessage(), e);
+		} catch (IllegalArgumentException e) {
+			String why = OnnxGraphCheck.oneLine(e.getMessage());
+			throw new IOException(source + " has invalid metadata in " + INFO_ENTRY + ": " + why
+					+ (why.contains("; ") ? "" : "; use a model written by Imagify Train"), e);
 		}
 		return new ModelFile(info, onnxBytes);
 	}
 
-	private static byte[] readLimited(InputStream in, long limit, String source, String entry) throws IOException {
+	/** Reads one entry, counting the bytes actually inflated against its limit and the file's whole budget. */
+	private static byte[] readLimited(InputStream in, long limit, long[] budget, String source, String entry) throws IOException {
 		ByteArrayOutputStream out = new ByteArrayOutputStream();
 		byte[] buf = new byte[1 << 16];
 		long total = 0;
 		for (int n; (n = in.read(buf)) > 0;) {
 			total += n;
-			if (total > limit) throw new IOException(source + ": " + entry + " is larger than " + limit + " bytes; not an Imagify model file");
+			budget[0] -= n;
+			if (total > limit || budget[0] < 0)
+				throw new IOException(source + ": " + entry + " is larger than an Imagify model file allows (" + Math.min(limit, MAX_TOTAL_BYTES)
+						+ " bytes); use a model written by Imagify Train");
 			out.write(buf, 0, n);
 		}
 		return out.toByteArray();
@@ -131,12 +162,7 @@ public final class ModelFile {
 	}
 
 	static ModelInfo fromJson(String json) {
-		JsonElement root;
-		try {
-			root = JsonParser.parseString(json);
-		} catch (JsonParseException e) {
-			throw new IllegalArgumentException("not JSON (" + e.getMessage() + ")");
-		}
+		JsonElement root = parseStrictly(json);
 		if (!root.isJsonObject()) throw new IllegalArgumentException("not a JSON object");
 		JsonObject o = root.getAsJsonObject();
 		if (!ModelInfo.FORMAT.equals(string(o, "format")))
@@ -146,9 +172,9 @@ public final class ModelFile {
 			throw new IllegalArgumentException("format version " + version + " is newer than this Imagify reads (" + ModelInfo.FORMAT_VERSION + "); update Imagify");
 		JsonObject norm = object(o, "normalization");
 		if (!"percentile".equals(string(norm, "mode")))
-			throw new IllegalArgumentException("unknown normalization mode '" + string(norm, "mode") + "'");
+			throw new IllegalArgumentException("unknown normalization mode " + OnnxGraphCheck.q(string(norm, "mode")));
 		Normalization normalization = new Normalization(number(norm, "low_percentile"), number(norm, "high_percentile"));
-		return new ModelInfo(string(o, "name"), o.has("description") ? string(o, "description") : "",
+		return new ModelInfo(line(o, "name", 200), o.has("description") ? line(o, "description", 2000) : "",
 				integer(o, "channels"), integer(o, "size_multiple"), integer(o, "context"), normalization,
 				map(o, "degradation"), map(o, "network"), map(o, "training"));
 	}
@@ -163,6 +189,68 @@ public final class ModelFile {
 		JsonElement e = field(o, key);
 		if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isString()) throw new IllegalArgumentException("'" + key + "' is not a string");
 		return e.getAsString();
+	}
+
+	/** A string shown to people in messages and logs: one line, bounded. */
+	private static String line(JsonObject o, String key, int max) {
+		String s = string(o, key);
+		if (s.length() > max || s.codePoints().anyMatch(Character::isISOControl))
+			throw new IllegalArgumentException("'" + key + "' is longer than " + max + " characters or holds control characters");
+		return s;
+	}
+
+	/**
+	 * Strict JSON (no comments, NaN, unquoted names or trailing text, as Gson's lenient default allows), no repeated
+	 * keys, no nulls, and bounded nesting, strings and numbers, so no metadata can exhaust the stack or the CPU.
+	 */
+	static JsonElement parseStrictly(String json) {
+		try (JsonReader reader = new JsonReader(new StringReader(json))) {
+			reader.setLenient(false);
+			JsonElement root = value(reader, 0);
+			if (reader.peek() != JsonToken.END_DOCUMENT) throw new MalformedJsonException("text after the JSON value");
+			return root;
+		} catch (IOException | IllegalStateException e) {
+			throw new IllegalArgumentException("not valid JSON (" + OnnxGraphCheck.oneLine(e.getMessage()) + ")");
+		}
+	}
+
+	private static JsonElement value(JsonReader r, int depth) throws IOException {
+		if (depth > MAX_DEPTH) throw new IllegalArgumentException("JSON nested deeper than " + MAX_DEPTH + " levels");
+		switch (r.peek()) {
+			case BEGIN_OBJECT -> {
+				JsonObject o = new JsonObject();
+				r.beginObject();
+				while (r.hasNext()) {
+					String key = r.nextName();
+					if (key.length() > MAX_STRING || o.has(key)) throw new IllegalArgumentException("key repeated or too long: " + OnnxGraphCheck.q(key));
+					o.add(key, value(r, depth + 1));
+				}
+				r.endObject();
+				return o;
+			}
+			case BEGIN_ARRAY -> {
+				JsonArray a = new JsonArray();
+				r.beginArray();
+				while (r.hasNext()) a.add(value(r, depth + 1));
+				r.endArray();
+				return a;
+			}
+			case STRING -> {
+				String s = r.nextString();
+				if (s.length() > MAX_STRING) throw new IllegalArgumentException("a string is longer than " + MAX_STRING + " characters");
+				return new JsonPrimitive(s);
+			}
+			case NUMBER -> {
+				String s = r.nextString();
+				double v = s.length() <= MAX_NUMBER ? Double.parseDouble(s) : Double.NaN;
+				if (!Double.isFinite(v)) throw new IllegalArgumentException("number out of range: " + OnnxGraphCheck.q(s));
+				return new JsonPrimitive(v);
+			}
+			case BOOLEAN -> {
+				return new JsonPrimitive(r.nextBoolean());
+			}
+			default -> throw new IllegalArgumentException("unexpected " + r.peek() + " (null values are not used)");
+		}
 	}
 
 	private static double number(JsonObject o, String key) {

@@ -3,12 +3,15 @@ package io.github.imagify.restore;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.LongStream;
 
 import ai.djl.Device;
 import ai.djl.MalformedModelException;
 import ai.djl.Model;
+import ai.djl.engine.EngineException;
 import ai.djl.inference.Predictor;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -51,8 +54,8 @@ public final class OnnxNetwork implements AutoCloseable {
 			});
 		} catch (Exception e) {
 			if (m != null) m.close();
-			if (e instanceof MalformedModelException)
-				throw new IOException("ONNX Runtime cannot load the model graph: " + rootMessage(e), e);
+			if (e instanceof MalformedModelException || e instanceof EngineException)
+				throw new IOException("ONNX Runtime cannot load the model graph: " + rootMessage(e) + "; use a model written by Imagify Train", e);
 			if (e instanceof IOException io) throw io;
 			if (e instanceof RuntimeException re) throw re;
 			throw new IOException(e);
@@ -60,8 +63,12 @@ public final class OnnxNetwork implements AutoCloseable {
 		this.model = m;
 	}
 
-	/** Runs the network on tiles of one size; returns one output image per tile. */
-	public List<FloatImage> run(List<FloatImage> tiles) throws TranslateException {
+	/**
+	 * Runs the network on tiles of one size; returns one output image per tile.
+	 *
+	 * @throws IOException when ONNX Runtime fails or returns something other than one image per tile
+	 */
+	public List<FloatImage> run(List<FloatImage> tiles) throws IOException {
 		FloatImage first = tiles.get(0);
 		int c = first.channels(), h = first.height(), w = first.width();
 		float[] batch = new float[tiles.size() * c * h * w];
@@ -74,10 +81,15 @@ public final class OnnxNetwork implements AutoCloseable {
 				Predictor<NDList, NDList> predictor = model.newPredictor(new NoopTranslator())) {
 			NDArray input = manager.create(batch, new Shape(tiles.size(), c, h, w));
 			NDList output = predictor.predict(new NDList(input));
-			NDArray result = output.singletonOrThrow();
-			long[] shape = result.getShape().getShape();
-			float[] values = result.toFloatArray();
+			long[] shape = output.size() == 1 ? output.get(0).getShape().getShape() : new long[0];
+			if (shape.length != 4 || shape[0] != tiles.size() || LongStream.of(shape).anyMatch(d -> d < 1 || d > Integer.MAX_VALUE))
+				throw new IOException("The network returned " + output.size() + " outputs of shape " + Arrays.toString(shape) + " for "
+						+ tiles.size() + " tiles; the model file is damaged: use a model written by Imagify Train");
+			float[] values = output.get(0).toFloatArray();
 			output.close();
+			if (shape[1] * shape[2] * shape[3] * tiles.size() != values.length)
+				throw new IOException("The network returned " + values.length + " values for shape " + Arrays.toString(shape)
+						+ "; the model file is damaged: use a model written by Imagify Train");
 			int oc = (int) shape[1], oh = (int) shape[2], ow = (int) shape[3];
 			int per = oc * oh * ow;
 			List<FloatImage> out = new ArrayList<>(tiles.size());
@@ -87,6 +99,9 @@ public final class OnnxNetwork implements AutoCloseable {
 				out.add(new FloatImage(oc, oh, ow, one));
 			}
 			return out;
+		} catch (TranslateException | EngineException e) {
+			// a graph that passed the load-time check can still fail on a tile's size (e.g. mismatched joins)
+			throw new IOException("ONNX Runtime failed to run the model: " + rootMessage(e) + "; the model file is damaged or does not fit its metadata: use a model written by Imagify Train", e);
 		}
 	}
 
@@ -115,8 +130,9 @@ public final class OnnxNetwork implements AutoCloseable {
 		T get() throws Exception;
 	}
 
+	/** The innermost message, on one line (ONNX Runtime's may span several). */
 	private static String rootMessage(Throwable t) {
 		while (t.getCause() != null) t = t.getCause();
-		return t.getMessage();
+		return String.valueOf(t.getMessage()).replaceAll("\\s+", " ").trim();
 	}
 }

@@ -1,6 +1,7 @@
 package io.github.imagify.restore;
 
 import java.io.IOException;
+import java.util.List;
 
 import io.github.imagify.image.FloatImage;
 import io.github.imagify.image.Normalization;
@@ -8,6 +9,7 @@ import io.github.imagify.image.Tensors;
 import io.github.imagify.image.Tiling;
 import io.github.imagify.modelfile.ModelFile;
 import io.github.imagify.modelfile.ModelInfo;
+import io.github.imagify.modelfile.OnnxGraphCheck;
 
 /**
  * Restores float images of any size with one model: normalise, run the network tile by tile, and map
@@ -26,7 +28,8 @@ public final class Restorer implements AutoCloseable {
 		if (tileSize < 16 || tileSize > 8192)
 			throw new IllegalArgumentException("tile_size must be between 16 and 8192, got " + tileSize);
 		this.info = model.info();
-		this.network = new OnnxNetwork(model.onnx(), threads);
+		// ONNX Runtime trusts its graph: only a checked graph, rebuilt from the checked parts, reaches it
+		this.network = new OnnxNetwork(OnnxGraphCheck.check(model.onnx(), info), threads);
 		this.tiling = new Tiling(info.sizeMultiple(), info.context(), tileSize, 1);
 	}
 
@@ -93,9 +96,20 @@ public final class Restorer implements AutoCloseable {
 		Normalization.Range range = info.normalization().measure(raw);
 		FloatImage input = raw.copy();
 		range.normalize(input);
-		FloatImage out = tiling.run(input, y0, y1, network::run, progress);
+		FloatImage out = tiling.run(input, y0, y1, this::runChecked, progress);
 		if (out == null) return null;
 		range.denormalize(out);
+		return out;
+	}
+
+	/** Tiles through the network; the output must have each tile's shape, which the tiling relies on. */
+	private List<FloatImage> runChecked(List<FloatImage> tiles) throws IOException {
+		List<FloatImage> out = network.run(tiles);
+		for (int i = 0; i < tiles.size(); i++)
+			if (!out.get(i).sameShape(tiles.get(i)))
+				throw new IOException("Model '" + info.name() + "' returned a " + out.get(i).channels() + "x" + out.get(i).height() + "x" + out.get(i).width()
+						+ " tile for a " + tiles.get(i).channels() + "x" + tiles.get(i).height() + "x" + tiles.get(i).width()
+						+ " one; its graph does not fit its metadata: use a model written by Imagify Train");
 		return out;
 	}
 
