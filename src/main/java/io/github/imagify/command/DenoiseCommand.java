@@ -86,7 +86,7 @@ public class DenoiseCommand extends ContextCommand {
 			if (!batch && image == null)
 				throw new IllegalArgumentException("No image to restore: open an image, or set input=<file or folder> and output=<file or folder>");
 			try (ModelChoice models = new ModelChoice(model, tile_size, threads, log::info)) {
-				RestoreListener listener = new CommandListener();
+				RestoreListener listener = new CommandRestoreListener("Imagify Denoise", status, log);
 				if (batch) {
 					if (output == null || output.isBlank())
 						throw new IllegalArgumentException("'input' is set but 'output' is not; give an output file or folder");
@@ -120,20 +120,5 @@ public class DenoiseCommand extends ContextCommand {
 		String message = "Imagify Denoise: " + Errors.message(e);
 		log.error(message);
 		cancel(message);
-	}
-
-	private final class CommandListener implements RestoreListener {
-		private final Progress progress = new Progress("Imagify Denoise", status, log::info);
-
-		@Override
-		public void log(String message) {
-			log.info("Imagify Denoise: " + message);
-		}
-
-		@Override
-		public boolean progress(double fraction) {
-			progress.update(fraction, null);
-			return !Progress.cancelled();
-		}
 	}
 }

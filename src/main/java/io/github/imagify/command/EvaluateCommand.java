@@ -19,7 +19,6 @@ import io.github.imagify.degrade.DegradationSpec;
 import io.github.imagify.evaluate.Evaluator;
 import io.github.imagify.io.AtomicFiles;
 import io.github.imagify.restore.ModelChoice;
-import io.github.imagify.restore.RestoreListener;
 import io.github.imagify.restore.Restorer;
 
 /**
@@ -85,7 +84,7 @@ public class EvaluateCommand extends ContextCommand {
 			try (ModelChoice models = new ModelChoice(model, Restorer.DEFAULT_TILE_SIZE, 0, log::info)) {
 				log.info("Imagify Evaluate: " + (pairs ? "degraded/clean pairs" : spec.describe()) + ", seed " + seed);
 				List<Evaluator.Row> rows = new Evaluator(models, spec, seed, compare)
-						.evaluate(Path.of(images.trim()), pairs ? Path.of(degraded.trim()) : null, new CommandListener());
+						.evaluate(Path.of(images.trim()), pairs ? Path.of(degraded.trim()) : null, new CommandRestoreListener("Imagify Evaluate", status, log));
 				if (rows == null) {
 					cancel("Imagify Evaluate was cancelled");
 					return;
@@ -121,20 +120,5 @@ public class EvaluateCommand extends ContextCommand {
 			}
 		}
 		if (!GraphicsEnvironment.isHeadless() && IJ.getInstance() != null) table.show("Results");
-	}
-
-	private final class CommandListener implements RestoreListener {
-		private final Progress progress = new Progress("Imagify Evaluate", status, log::info);
-
-		@Override
-		public void log(String message) {
-			log.info("Imagify Evaluate: " + message);
-		}
-
-		@Override
-		public boolean progress(double fraction) {
-			progress.update(fraction, null);
-			return !Progress.cancelled();
-		}
 	}
 }

@@ -324,25 +324,7 @@ class BioimageioExportTest {
 		return (List<String>) o;
 	}
 
-	/** Runs the launcher in this JVM: exit code 1 and exactly one error line naming the problem, no exception. */
 	private static void fails(String keys, String fragment) {
-		PrintStream err = System.err, stdout = System.out;
-		ByteArrayOutputStream captured = new ByteArrayOutputStream();
-		int code;
-		try (PrintStream capture = new PrintStream(captured, true, StandardCharsets.UTF_8)) {
-			System.setErr(capture);
-			System.setOut(capture);
-			code = Main.run(new String[] { "--run", "Imagify Export", keys });
-		} finally {
-			System.setErr(err);
-			System.setOut(stdout);
-		}
-		String output = captured.toString(StandardCharsets.UTF_8);
-		String context = keys + "\n" + output;
-		assertEquals(1, code, context);
-		List<String> errorLines = output.lines().filter(l -> l.startsWith("[ERROR]") || !l.startsWith("[")).toList();
-		assertEquals(1, errorLines.size(), "exactly one error line:\n" + context);
-		assertTrue(errorLines.get(0).contains(fragment), "the error names the problem (" + fragment + "):\n" + context);
-		assertFalse(output.contains("Exception") || output.contains("\tat "), "no exception names or stack traces:\n" + context);
+		io.github.imagify.testing.LauncherRun.assertFailsWithOneLine("Imagify Export", keys, fragment);
 	}
 }

@@ -29,6 +29,7 @@ import ij.process.ByteProcessor;
 import ij.process.FloatProcessor;
 import io.github.imagify.io.ImageFiles;
 import io.github.imagify.testing.ChildJvm;
+import io.github.imagify.testing.LauncherRun;
 import io.github.imagify.testing.TestImages;
 import io.github.imagify.testing.TestModels;
 
@@ -177,26 +178,8 @@ class BadInputCatalogueTest {
 		return "input='" + inputs.resolve(inputName) + "',output='" + out.resolve("restored.tif") + "'";
 	}
 
-	/** Runs the launcher in this JVM and checks exit code 1 and exactly one error line with the fragment. */
 	private static void fails(String command, String keys, String fragment) {
-		PrintStream err = System.err, stdout = System.out;
-		ByteArrayOutputStream captured = new ByteArrayOutputStream();
-		int code;
-		try (PrintStream capture = new PrintStream(captured, true, StandardCharsets.UTF_8)) {
-			System.setErr(capture);
-			System.setOut(capture);
-			code = Main.run(new String[] { "--run", command, keys });
-		} finally {
-			System.setErr(err);
-			System.setOut(stdout);
-		}
-		String output = captured.toString(StandardCharsets.UTF_8);
-		String context = command + " " + keys + "\n" + output;
-		assertEquals(1, code, context);
-		List<String> errorLines = new ArrayList<>(output.lines().filter(l -> l.startsWith("[ERROR]") || !l.startsWith("[")).toList());
-		assertEquals(1, errorLines.size(), "exactly one error line:\n" + context);
-		assertTrue(errorLines.get(0).contains(fragment), "the error names the problem (" + fragment + "):\n" + context);
-		assertFalse(output.contains("Exception") || output.contains("\tat "), "no exception names or stack traces:\n" + context);
+		LauncherRun.assertFailsWithOneLine(command, keys, fragment);
 	}
 
 	private static Map<String, String> digests(Path root) throws Exception {
