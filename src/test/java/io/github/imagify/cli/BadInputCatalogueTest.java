@@ -68,6 +68,9 @@ class BadInputCatalogueTest {
 		TestModels.randomModel(2, 2, 4, 1).write(inputs.resolve("two-channels.zip"));
 		byte[] model = Files.readAllBytes(inputs.resolve("two-channels.zip"));
 		Files.write(inputs.resolve("truncated-model.zip"), Arrays.copyOf(model, model.length * 2 / 3));
+		// our metadata (1 channel) around an ONNX graph whose input takes 3 channels
+		new io.github.imagify.modelfile.ModelFile(TestModels.randomModel(1, 2, 4, 2).info(), TestModels.randomModel(3, 2, 4, 3).onnx())
+				.write(inputs.resolve("wrong-input-shape.zip"));
 		Files.createDirectory(inputs.resolve("empty-folder"));
 		Path mixed = Files.createDirectory(inputs.resolve("mixed"));
 		ImageFiles.write(new ImagePlus("g", TestImages.blobs(64, 64, 5)), mixed.resolve("grey.png"));
@@ -107,6 +110,7 @@ class BadInputCatalogueTest {
 	void modelFilesThatCannotBeUsed() {
 		fails("Imagify Denoise", denoise("good.png") + ",model='" + inputs.resolve("good.png") + "'", "not an Imagify model");
 		fails("Imagify Denoise", denoise("good.png") + ",model='" + inputs.resolve("truncated-model.zip") + "'", "truncated-model.zip");
+		fails("Imagify Denoise", denoise("good.png") + ",model='" + inputs.resolve("wrong-input-shape.zip") + "'", "input takes 3 channels but imagify.json says 1");
 		fails("Imagify Denoise", denoise("good.png") + ",model='" + inputs.resolve("no-such-model.zip") + "'", "no-such-model.zip");
 	}
 
