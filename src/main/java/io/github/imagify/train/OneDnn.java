@@ -106,7 +106,8 @@ public final class OneDnn {
 		if (!"false".equalsIgnoreCase(System.getProperty(DISABLE_HELPERS, "true")))
 			return DISABLE_HELPERS + " is not false when the network was built: call OneDnn.enable() first";
 		if (!nativesHaveOneDnn())
-			return "the loaded nd4j-native natives have no oneDNN: use the linux-x86_64-onednn classifier";
+			return "the loaded nd4j-native natives have no oneDNN (ND4J publishes oneDNN builds for x86-64 Linux, Windows and macOS"
+					+ " only; on other CPUs, e.g. Apple Silicon, training takes the slower generic path)";
 		if (!Nd4jCpu.Environment.getInstance().isUseONEDNN())
 			return "oneDNN is switched off in libnd4j (Nd4jCpu.Environment.setUseONEDNN(false))";
 		if (!BaseMKLDNNHelper.mklDnnEnabled())
