@@ -1,0 +1,79 @@
+package io.github.imagify.bench;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import io.github.imagify.degrade.DegradationSpec;
+import io.github.imagify.io.ImageFiles;
+import io.github.imagify.model.UNetSpec;
+import io.github.imagify.modelfile.ModelInfo;
+import io.github.imagify.train.Trainer;
+import io.github.imagify.train.TrainingConfig;
+import io.github.imagify.train.TrainingListener;
+
+/**
+ * Training throughput through {@link Trainer} itself (what "Imagify Train" runs: patch sampling and synthetic
+ * degradation on the training thread, DL4J with oneDNN, Adam), with the bundled model's own settings: its
+ * network spec, degradation, patch size and batch size from its training record. One epoch of warm-up + timed
+ * steps on synthetic 8-bit images; the time between consecutive iterations after the warm-up ones is the step
+ * time (the epoch's validation, model export and checkpoint come after the last step and are not timed).
+ * <p>
+ * FLOP convention: a training step costs 3x the forward FLOPs of its patches (the backward pass computes
+ * gradients for both activations and weights, each about one forward pass); the optimizer update is not counted.
+ */
+final class TrainSection {
+
+	private TrainSection() {}
+
+	static void run(ModelInfo info, int patch, int batch, int warmUp, int steps, double flopsPerPixel, Map<String, Double> figures,
+			PrintStream out) throws Exception {
+		UNetSpec spec = UNetSpec.fromMap(info.network());
+		Path folder = Files.createTempDirectory("imagify-bench-train");
+		try {
+			for (int i = 0; i < 4; i++) ImageFiles.write(Inputs.clean8(512, i), folder.resolve("clean" + i + ".png"));
+			TrainingConfig config = new TrainingConfig(folder, null, DegradationSpec.fromMap(info.degradation()), patch, batch, 1,
+					warmUp + steps, number(info.training(), "learning_rate", 1e-3), spec.depth(), spec.baseFilters(), spec.dropout(),
+					spec.residual(), 0.1, 1, folder.resolve("bench-model.zip"), "bench", false, false);
+			List<Long> ends = new ArrayList<>();
+			new Trainer(config, new TrainingListener() {
+				@Override
+				public void log(String message) {
+					if (message.contains("oneDNN")) out.println("train: " + message);
+				}
+
+				@Override
+				public void iteration(int epoch, int step, int stepsPerEpoch, double loss) {
+					ends.add(System.nanoTime());
+				}
+			}).train();
+			double[] stepSeconds = new double[steps];
+			for (int i = 0; i < steps; i++) stepSeconds[i] = (ends.get(warmUp + i) - ends.get(warmUp + i - 1)) / 1e9;
+			double seconds = Measure.median(stepSeconds);
+			double patchesPerSecond = batch / seconds;
+			double gflops = 3 * flopsPerPixel * patch * patch * patchesPerSecond / 1e9;
+			out.println(String.format("train: depth %d, %d base filters, %d channel(s), batch %d of %dx%d patches, %s: step %s = %.1f patches/s, "
+					+ "%.1f GFLOP/s (3x forward)", spec.depth(), spec.baseFilters(), spec.channels(), batch, patch, patch,
+					info.degradation().get("type"), Measure.describe(stepSeconds), patchesPerSecond, gflops));
+			figures.put("train_batch", (double) batch);
+			figures.put("train_patch", (double) patch);
+			figures.put("train_step_s", seconds);
+			figures.put("train_patches_s", patchesPerSecond);
+			figures.put("train_gflops", gflops);
+		} finally {
+			try (Stream<Path> files = Files.walk(folder)) {
+				for (Path p : files.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+			}
+		}
+	}
+
+	/** A number from the model's training record, or a default when the record lacks it. */
+	static double number(Map<String, Object> record, String key, double otherwise) {
+		return record != null && record.get(key) instanceof Number n ? n.doubleValue() : otherwise;
+	}
+}

@@ -1,0 +1,30 @@
+package io.github.imagify.bench;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+/** The benchmark runs end to end at toy sizes and prints its BENCH line. Structure only: no timing is asserted. */
+class BenchmarkSmokeTest {
+
+	@Test
+	void printsOneBenchLineWithFiniteFigures() throws Exception {
+		ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+		Map<String, Double> figures = Benchmark.run(new String[] { "size=128", "repeats=1", "sections=restore,gemm", "gemm_n=128" },
+				new PrintStream(bytes, true, StandardCharsets.UTF_8));
+		String[] lines = bytes.toString(StandardCharsets.UTF_8).strip().split("\n");
+		String last = lines[lines.length - 1];
+		assertTrue(last.startsWith("BENCH "), last);
+		for (String key : List.of("flops_per_px", "flops_per_px_tiled", "restore_mpx_s", "restore_gflops", "gemm_peak_gflops",
+				"restore_peak_ratio", "heap_peak_mb_restore", "rss_peak_mb_restore", "cores", "size")) {
+			assertTrue(last.contains(" " + key + "="), key + " missing from " + last);
+			assertTrue(Double.isFinite(figures.get(key)) && figures.get(key) > 0, key + " = " + figures.get(key));
+		}
+	}
+}
