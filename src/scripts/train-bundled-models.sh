@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Reproduces the bundled models src/main/resources/io/github/imagify/models/{denoise-gray,denoise-rgb,deblur}.zip
+# Trains the bundled models src/main/resources/io/github/imagify/models/{denoise-gray,denoise-rgb,deblur}.zip (the next
+# generation: the jar still ships the first denoise-gray/-rgb, from this script as of commit c0dc61a; deblur is not bundled yet)
 # with Imagify's own "Imagify Train" command. Usage, from the repository root after `mvn -DskipTests package`:
 #   src/scripts/train-bundled-models.sh /path/to/shared/data/train /path/to/extra-photos [work-dir]
 # shared/data/train: the licensed images the project started from (licences beside them).
