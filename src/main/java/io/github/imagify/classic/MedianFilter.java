@@ -3,6 +3,7 @@ package io.github.imagify.classic;
 import java.util.Arrays;
 
 import io.github.imagify.image.FloatImage;
+import io.github.imagify.image.Tiling;
 
 /** Median over a (2r+1) x (2r+1) square, channel by channel, with mirrored borders: the classic impulse/noise filter. */
 public final class MedianFilter {
@@ -20,7 +21,7 @@ public final class MedianFilter {
 					int n = 0;
 					for (int dy = -radius; dy <= radius; dy++)
 						for (int dx = -radius; dx <= radius; dx++)
-							window[n++] = in.get(c, Borders.mirror(y + dy, h), Borders.mirror(x + dx, w));
+							window[n++] = in.get(c, Tiling.reflect(y + dy, h), Tiling.reflect(x + dx, w));
 					Arrays.sort(window);
 					out.set(c, y, x, window[window.length / 2]);
 				}

@@ -1,6 +1,7 @@
 package io.github.imagify.classic;
 
 import io.github.imagify.image.FloatImage;
+import io.github.imagify.image.Tiling;
 
 /**
  * Pixelwise non-local means (Buades, Coll and Morel 2005) as scikit-image's {@code denoise_nl_means} computes it
@@ -38,7 +39,7 @@ public final class NonLocalMeans {
 		for (int ch = 0; ch < c; ch++)
 			for (int y = 0; y < ph; y++)
 				for (int x = 0; x < pw; x++)
-					padded[(ch * ph + y) * pw + x] = in.get(ch, Borders.mirror(y - pad, h), Borders.mirror(x - pad, w));
+					padded[(ch * ph + y) * pw + x] = in.get(ch, Tiling.reflect(y - pad, h), Tiling.reflect(x - pad, w));
 
 		int n = hs.length, side = 2 * patchRadius + 1;
 		double[] weights = patchWeights(patchRadius);

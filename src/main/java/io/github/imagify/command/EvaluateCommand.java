@@ -77,8 +77,7 @@ public class EvaluateCommand extends ContextCommand {
 		try {
 			if (images == null || images.isBlank())
 				throw new IllegalArgumentException("'images' is not set; give a clean image file or a folder of clean images");
-			String noise = noise_sigma == null || noise_sigma.isBlank() ? ("gaussian_noise".equals(degradation) ? "25" : "0") : noise_sigma;
-			DegradationSpec spec = DegradationSpec.of(degradation, blur_sigma, noise, poisson_peak, factor);
+			DegradationSpec spec = DegradationSpec.withDefaultNoise(degradation, blur_sigma, noise_sigma, poisson_peak, factor);
 			boolean pairs = degraded != null && !degraded.isBlank();
 			Path csv = output == null || output.isBlank() ? null : Path.of(output.trim());
 			try (ModelChoice models = new ModelChoice(model, Restorer.DEFAULT_TILE_SIZE, 0, log::info)) {

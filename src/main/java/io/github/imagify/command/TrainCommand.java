@@ -107,8 +107,7 @@ public class TrainCommand extends ContextCommand {
 			if (model_out == null || model_out.isBlank())
 				throw new IllegalArgumentException("'model_out' is not set; give the model file to write, e.g. model_out=/path/my-model.zip");
 			boolean pairs = degraded != null && !degraded.isBlank();
-			String noise = noise_sigma == null || noise_sigma.isBlank() ? ("gaussian_noise".equals(degradation) ? "25" : "0") : noise_sigma;
-			DegradationSpec spec = DegradationSpec.of(degradation, blur_sigma, noise, poisson_peak, factor);
+			DegradationSpec spec = DegradationSpec.withDefaultNoise(degradation, blur_sigma, noise_sigma, poisson_peak, factor);
 			TrainingConfig config = new TrainingConfig(Path.of(images.trim()), pairs ? Path.of(degraded.trim()) : null, spec,
 					patch_size, batch_size, epochs, steps_per_epoch, learning_rate, depth, base_filters, dropout, !direct,
 					0.1, seed, Path.of(model_out.trim()), null, !restart, as_grey);

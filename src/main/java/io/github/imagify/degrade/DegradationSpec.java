@@ -44,6 +44,16 @@ public record DegradationSpec(String type, double blurSigmaMin, double blurSigma
 		return new DegradationSpec(t, blur[0], blur[1], noise[0], noise[1], poissonPeak, factor);
 	}
 
+	/**
+	 * As {@link #of}, with the commands' default for an empty {@code noiseSigma}: 25 for gaussian_noise (the
+	 * benchmark level), none for the other types (where noise is an optional extra).
+	 */
+	public static DegradationSpec withDefaultNoise(String type, String blurSigma, String noiseSigma, double poissonPeak, int factor) {
+		boolean empty = noiseSigma == null || noiseSigma.isBlank();
+		String noise = empty ? (GAUSSIAN_NOISE.equals(type == null ? null : type.trim().toLowerCase(Locale.ROOT)) ? "25" : "0") : noiseSigma;
+		return of(type, blurSigma, noise, poissonPeak, factor);
+	}
+
 	/** Throws IllegalArgumentException, naming the setting, if this spec cannot make a degradation. */
 	public void validate() {
 		toDegradation();

@@ -11,6 +11,7 @@ import io.github.imagify.degrade.GaussianBlur;
 import io.github.imagify.degrade.GaussianNoise;
 import io.github.imagify.image.FloatImage;
 import io.github.imagify.image.ImagePlusImages;
+import io.github.imagify.image.Tiling;
 import io.github.imagify.metrics.Metrics;
 import io.github.imagify.testing.TestImages;
 
@@ -18,14 +19,6 @@ class ClassicFiltersTest {
 
 	static FloatImage blobs(int w, int h) {
 		return ImagePlusImages.plane(new ij.ImagePlus("b", TestImages.blobs(w, h, 5)), 1);
-	}
-
-	@Test
-	void mirrorReflectsWithoutRepeatingTheEdge() {
-		int[] got = new int[9];
-		for (int i = -3; i <= 5; i++) got[i + 3] = Borders.mirror(i, 3);
-		assertArrayEquals(new int[] { 1, 2, 1, 0, 1, 2, 1, 0, 1 }, got);
-		assertEquals(0, Borders.mirror(7, 1));
 	}
 
 	@Test
@@ -40,7 +33,7 @@ class ClassicFiltersTest {
 					float[] w = new float[9];
 					int n = 0;
 					for (int dy = -1; dy <= 1; dy++)
-						for (int dx = -1; dx <= 1; dx++) w[n++] = img.get(c, Borders.mirror(y + dy, 9), Borders.mirror(x + dx, 11));
+						for (int dx = -1; dx <= 1; dx++) w[n++] = img.get(c, Tiling.reflect(y + dy, 9), Tiling.reflect(x + dx, 11));
 					Arrays.sort(w);
 					assertEquals(w[4], out.get(c, y, x));
 				}
@@ -63,7 +56,7 @@ class ClassicFiltersTest {
 			for (int x = 0; x < 24; x++) {
 				double s = 0;
 				for (int dy = -2; dy <= 2; dy++)
-					for (int dx = -2; dx <= 2; dx++) s += noisy.get(0, Borders.mirror(y + dy, 20), Borders.mirror(x + dx, 24));
+					for (int dx = -2; dx <= 2; dx++) s += noisy.get(0, Tiling.reflect(y + dy, 20), Tiling.reflect(x + dx, 24));
 				assertEquals(s / 25, out[1].get(0, y, x), 1e-3);
 			}
 	}

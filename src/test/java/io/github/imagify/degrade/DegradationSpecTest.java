@@ -18,6 +18,13 @@ class DegradationSpecTest {
 	}
 
 	@Test
+	void emptyNoiseMeansTwentyFiveForNoiseAndNoneOtherwise() {
+		assertEquals(25, DegradationSpec.withDefaultNoise("Gaussian_Noise", "", "", 30, 2).noiseSigmaMax());
+		assertEquals(0, DegradationSpec.withDefaultNoise("gaussian_blur", "2", " ", 30, 2).noiseSigmaMax());
+		assertEquals(5, DegradationSpec.withDefaultNoise("gaussian_blur", "2", "5", 30, 2).noiseSigmaMax());
+	}
+
+	@Test
 	void parsesSingleValuesAndRanges() {
 		DegradationSpec s = DegradationSpec.of("gaussian_noise", "0.5-3", "0-55", 30, 2);
 		assertEquals(0.5, s.blurSigmaMin());
