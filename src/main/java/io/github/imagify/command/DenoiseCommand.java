@@ -12,7 +12,6 @@ import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 
 import ij.ImagePlus;
-import io.github.imagify.image.ImagePlusImages;
 import io.github.imagify.restore.FileRestorer;
 import io.github.imagify.restore.ModelChoice;
 import io.github.imagify.restore.RestoreListener;
@@ -99,9 +98,8 @@ public class DenoiseCommand extends ContextCommand {
 					}
 				} else {
 					long start = System.nanoTime();
-					restored = models.forImage(image).restore(image, listener);
+					restored = models.forImage(image).restore(image, keepBitDepth, listener);
 					if (restored != null) {
-						if (keepBitDepth) restored = ImagePlusImages.toBitDepth(restored, image.getBitDepth());
 						log.info(String.format("Imagify Denoise: restored '%s' in %.1f s", image.getTitle(), (System.nanoTime() - start) / 1e9));
 						MacroHandoff.makeCurrent(restored);
 					}

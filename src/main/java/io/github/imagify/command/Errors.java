@@ -19,7 +19,7 @@ final class Errors {
 		if (e instanceof IllegalArgumentException || e instanceof java.io.IOException)
 			return e.getMessage() == null ? e.toString() : e.getMessage();
 		if (e instanceof OutOfMemoryError)
-			return "out of memory; give Fiji more memory (Edit > Options > Memory) or use a smaller tile_size";
+			return "out of memory; give Java more memory (Fiji: Edit > Options > Memory & Threads; headless: -Xmx), or keep the input's bit depth (output_type=input)";
 		return e.toString();
 	}
 }

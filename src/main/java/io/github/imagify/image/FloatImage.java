@@ -7,7 +7,7 @@ import java.util.Arrays;
  * This is the common currency between tensors, degradations, tiling and metrics; ImgLib2 and
  * ImagePlus images are converted to and from it at the edges ({@link Tensors}).
  */
-public final class FloatImage {
+public final class FloatImage implements PlaneView {
 
 	private final int channels;
 	private final int height;
@@ -29,15 +29,25 @@ public final class FloatImage {
 		this(channels, height, width, new float[Math.multiplyExact(Math.multiplyExact(channels, height), width)]);
 	}
 
-	public int channels() { return channels; }
-	public int height() { return height; }
-	public int width() { return width; }
+	@Override public int channels() { return channels; }
+	@Override public int height() { return height; }
+	@Override public int width() { return width; }
 	/** The backing array (CHW); shared, not copied. */
 	public float[] data() { return data; }
 	public int planeSize() { return height * width; }
 
 	public float get(int c, int y, int x) { return data[(c * height + y) * width + x]; }
 	public void set(int c, int y, int x, float v) { data[(c * height + y) * width + x] = v; }
+
+	@Override
+	public void read(int c, int y, int x, int n, float[] dst, int off) {
+		System.arraycopy(data, (c * height + y) * width + x, dst, off, n);
+	}
+
+	@Override
+	public void write(int c, int y, int x, int n, float[] src, int off) {
+		System.arraycopy(src, off, data, (c * height + y) * width + x, n);
+	}
 
 	public FloatImage copy() { return new FloatImage(channels, height, width, data.clone()); }
 

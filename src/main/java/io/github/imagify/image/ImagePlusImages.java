@@ -39,6 +39,77 @@ public final class ImagePlusImages {
 		return Tensors.fromImg(wrap(imp.getStack().getProcessor(index)));
 	}
 
+	/**
+	 * An ImageJ plane as a {@link PlaneView} on its own pixel array: 1 channel for 8/16/32-bit, 3 (R, G, B) for
+	 * RGB. Writes round and clip to the processor's range (0..255, 0..65535); float pixels are kept as they are.
+	 */
+	public static PlaneView view(ImageProcessor ip) {
+		int w = ip.getWidth(), h = ip.getHeight();
+		if (ip instanceof ByteProcessor) {
+			byte[] p = (byte[]) ip.getPixels();
+			return new Plane(1, h, w) {
+				@Override public void read(int c, int y, int x, int n, float[] dst, int off) {
+					for (int i = 0, at = y * w + x; i < n; i++) dst[off + i] = p[at + i] & 0xff;
+				}
+				@Override public void write(int c, int y, int x, int n, float[] src, int off) {
+					for (int i = 0, at = y * w + x; i < n; i++) p[at + i] = (byte) clip(src[off + i], 255);
+				}
+			};
+		}
+		if (ip instanceof ShortProcessor) {
+			short[] p = (short[]) ip.getPixels();
+			return new Plane(1, h, w) {
+				@Override public void read(int c, int y, int x, int n, float[] dst, int off) {
+					for (int i = 0, at = y * w + x; i < n; i++) dst[off + i] = p[at + i] & 0xffff;
+				}
+				@Override public void write(int c, int y, int x, int n, float[] src, int off) {
+					for (int i = 0, at = y * w + x; i < n; i++) p[at + i] = (short) clip(src[off + i], 65535);
+				}
+			};
+		}
+		if (ip instanceof FloatProcessor) {
+			float[] p = (float[]) ip.getPixels();
+			return new Plane(1, h, w) {
+				@Override public void read(int c, int y, int x, int n, float[] dst, int off) { System.arraycopy(p, y * w + x, dst, off, n); }
+				@Override public void write(int c, int y, int x, int n, float[] src, int off) { System.arraycopy(src, off, p, y * w + x, n); }
+			};
+		}
+		if (ip instanceof ColorProcessor) {
+			int[] p = (int[]) ip.getPixels();
+			return new Plane(3, h, w) {
+				@Override public void read(int c, int y, int x, int n, float[] dst, int off) {
+					int shift = 16 - 8 * c;
+					for (int i = 0, at = y * w + x; i < n; i++) dst[off + i] = p[at + i] >> shift & 0xff;
+				}
+				@Override public void write(int c, int y, int x, int n, float[] src, int off) {
+					int shift = 16 - 8 * c, keep = ~(0xff << shift);
+					for (int i = 0, at = y * w + x; i < n; i++) p[at + i] = p[at + i] & keep | 0xff000000 | clip(src[off + i], 255) << shift;
+				}
+			};
+		}
+		throw new IllegalArgumentException("Unsupported ImageJ image type: " + ip.getClass().getSimpleName());
+	}
+
+	/** The dimensions every view has; subclasses move the pixels. */
+	private abstract static class Plane implements PlaneView {
+		private final int channels, height, width;
+
+		Plane(int channels, int height, int width) {
+			this.channels = channels;
+			this.height = height;
+			this.width = width;
+		}
+
+		@Override public int channels() { return channels; }
+		@Override public int height() { return height; }
+		@Override public int width() { return width; }
+	}
+
+	/** Rounded and clipped to 0..max, as {@link #toBitDepth} converts. */
+	private static int clip(float v, int max) {
+		return Math.max(0, Math.min(max, Math.round(v)));
+	}
+
 	/** A float plane as a 32-bit processor (one channel) or, for {@code rgb}, an RGB processor clipped to 0..255. */
 	public static ImageProcessor toProcessor(FloatImage image, boolean rgb) {
 		int w = image.width(), h = image.height();

@@ -39,14 +39,26 @@ public record Normalization(double lowPercentile, double highPercentile) {
 		}
 	}
 
-	/** Measures the percentiles over all channels of an image (NaNs ignored). A flat image gets a unit range. */
-	public Range measure(FloatImage image) {
-		float[] d = image.data();
-		int stride = Math.max(1, (int) Math.ceil(d.length / (double) MAX_SAMPLES));
-		float[] sample = new float[(d.length + stride - 1) / stride];
+	/**
+	 * Measures the percentiles over all channels of an image (NaNs ignored), on every k-th value in CHW order
+	 * when it has more than {@link #MAX_SAMPLES}. A flat image gets a unit range.
+	 */
+	public Range measure(PlaneView image) {
+		long size = (long) image.channels() * image.height() * image.width();
+		int w = image.width();
+		int stride = (int) Math.max(1, (size + MAX_SAMPLES - 1) / MAX_SAMPLES);
+		float[] sample = new float[(int) ((size + stride - 1) / stride)];
+		float[] row = new float[w];
 		int n = 0;
-		for (int i = 0; i < d.length; i += stride)
-			if (Float.isFinite(d[i])) sample[n++] = d[i];
+		for (int c = 0; c < image.channels(); c++)
+			for (int y = 0; y < image.height(); y++) {
+				long rowStart = ((long) c * image.height() + y) * w;
+				int first = (int) ((rowStart + stride - 1) / stride * stride - rowStart); // first sampled column
+				if (first >= w) continue;
+				image.read(c, y, first, w - first, row, 0);
+				for (int x = 0; x < w - first; x += stride)
+					if (Float.isFinite(row[x])) sample[n++] = row[x];
+			}
 		if (n == 0)
 			throw new IllegalArgumentException("The image has no finite pixel values");
 		sample = Arrays.copyOf(sample, n);

@@ -59,12 +59,4 @@ public final class Tensors {
 		LoopBuilder.setImages(from, to).forEachPixel((a, b) -> b.setReal(a.getRealDouble()));
 	}
 
-	/** Number of NaN or infinite values: restoring them would spread garbage through the network. */
-	public static int countNonFinite(FloatImage image) {
-		int n = 0;
-		for (float v : image.data())
-			if (!Float.isFinite(v)) n++;
-		return n;
-	}
-
 }

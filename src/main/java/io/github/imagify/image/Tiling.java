@@ -82,7 +82,7 @@ public final class Tiling {
 	}
 
 	/**
-	 * Applies {@code network} to {@code image} tile by tile. Output channels may differ from input channels.
+	 * Applies {@code network} to {@code image} tile by tile; its output has the input's channels.
 	 * Returns null when {@code progress} asked to stop.
 	 */
 	public FloatImage run(FloatImage image, TileFunction network, Progress progress) throws Exception {
@@ -96,11 +96,22 @@ public final class Tiling {
 	 * TileFunction, Progress)}. Returns an image of height {@code y1 - y0}, or null when stopped.
 	 */
 	public FloatImage run(FloatImage image, int y0, int y1, TileFunction network, Progress progress) throws Exception {
+		FloatImage out = new FloatImage(image.channels(), y1 - y0, image.width());
+		return run(image, y0, y1, network, out, progress) ? out : null;
+	}
+
+	/**
+	 * The streaming form: tiles are read from {@code image} and their cores written to {@code out} (rows
+	 * [{@code y0}, {@code y1}) of the image, so {@code y1 - y0} rows high), one batch at a time, so only a batch
+	 * of tiles is ever held as floats. Returns false when {@code progress} asked to stop.
+	 */
+	public boolean run(PlaneView image, int y0, int y1, TileFunction network, PlaneView out, Progress progress) throws Exception {
 		if (y0 < 0 || y1 > image.height() || y0 >= y1 || y0 % coreSize != 0 || (y1 % coreSize != 0 && y1 != image.height()))
 			throw new IllegalArgumentException("Rows " + y0 + ".." + y1 + " are not a band of whole " + coreSize + "-pixel tile rows of a "
 					+ image.height() + "-row image");
+		if (out.height() != y1 - y0 || out.width() != image.width())
+			throw new IllegalArgumentException("The output is " + out.width() + "x" + out.height() + ", the band " + image.width() + "x" + (y1 - y0));
 		List<Tile> tiles = plan(image.height(), image.width()).stream().filter(t -> t.y() >= y0 && t.y() < y1).toList();
-		FloatImage out = null;
 		int done = 0;
 		int next = 0;
 		while (next < tiles.size()) {
@@ -118,43 +129,46 @@ public final class Tiling {
 			for (int i = 0; i < batch.size(); i++) {
 				Tile t = batch.get(i);
 				FloatImage r = results.get(i);
-				if (r.height() != t.inputHeight() || r.width() != t.inputWidth())
-					throw new IllegalStateException("The network changed the tile size from " + t.inputHeight() + "x"
-							+ t.inputWidth() + " to " + r.height() + "x" + r.width());
-				if (out == null) out = new FloatImage(r.channels(), y1 - y0, image.width());
+				if (r.height() != t.inputHeight() || r.width() != t.inputWidth() || r.channels() != out.channels())
+					throw new IllegalStateException("The network turned a " + t.inputHeight() + "x" + t.inputWidth() + " tile into "
+							+ r.channels() + "x" + r.height() + "x" + r.width() + " where " + out.channels() + " channel(s) were expected");
 				paste(r, context, context, t, y0, out);
 			}
 			done += batch.size();
-			if (progress != null && !progress.tilesDone(done, tiles.size())) return null;
+			if (progress != null && !progress.tilesDone(done, tiles.size())) return false;
 		}
-		return out;
+		return true;
 	}
 
 	private static boolean sameInputSize(Tile a, Tile b) {
 		return a.inputHeight() == b.inputHeight() && a.inputWidth() == b.inputWidth();
 	}
 
-	/** Pastes the core of a tile into {@code out}, whose first row is image row {@code outY0}. */
-	private static void paste(FloatImage tile, int offY, int offX, Tile t, int outY0, FloatImage out) {
+	/** Writes the core of a tile to {@code out}, whose first row is image row {@code outY0}. */
+	private static void paste(FloatImage tile, int offY, int offX, Tile t, int outY0, PlaneView out) {
 		for (int c = 0; c < out.channels(); c++)
 			for (int r = 0; r < t.coreHeight(); r++)
-				System.arraycopy(tile.data(), (c * tile.height() + offY + r) * tile.width() + offX,
-						out.data(), (c * out.height() + t.y() - outY0 + r) * out.width() + t.x(), t.coreWidth());
+				out.write(c, t.y() - outY0 + r, t.x(), t.coreWidth(), tile.data(), (c * tile.height() + offY + r) * tile.width() + offX);
 	}
 
 	/** The h x w region at (y0, x0), which may reach outside the image: those pixels are mirror-reflected. */
-	public static FloatImage extract(FloatImage image, int y0, int x0, int h, int w) {
+	public static FloatImage extract(PlaneView image, int y0, int x0, int h, int w) {
 		FloatImage out = new FloatImage(image.channels(), h, w);
-		int[] xs = new int[w];
-		for (int x = 0; x < w; x++) xs[x] = reflect(x0 + x, image.width());
-		float[] src = image.data(), dst = out.data();
+		float[] dst = out.data();
+		boolean inside = x0 >= 0 && x0 + w <= image.width();
+		int[] xs = inside ? null : new int[w];
+		float[] row = inside ? null : new float[image.width()];
+		if (!inside) for (int x = 0; x < w; x++) xs[x] = reflect(x0 + x, image.width());
 		for (int c = 0; c < image.channels(); c++)
 			for (int y = 0; y < h; y++) {
 				int sy = reflect(y0 + y, image.height());
-				int srcRow = (c * image.height() + sy) * image.width();
 				int dstRow = (c * h + y) * w;
-				if (x0 >= 0 && x0 + w <= image.width()) System.arraycopy(src, srcRow + x0, dst, dstRow, w);
-				else for (int x = 0; x < w; x++) dst[dstRow + x] = src[srcRow + xs[x]];
+				if (inside) {
+					image.read(c, sy, x0, w, dst, dstRow);
+				} else {
+					image.read(c, sy, 0, image.width(), row, 0);
+					for (int x = 0; x < w; x++) dst[dstRow + x] = row[xs[x]];
+				}
 			}
 		return out;
 	}

@@ -151,12 +151,15 @@ final class ImageHeaders {
 		return width * height * Math.max(1, bytesPerPixel);
 	}
 
-	/** The decoded pixels, plus the copies decoding and restoring make, must fit in the Java heap. */
+	/**
+	 * The decoded pixels must fit in half the Java heap: restoring streams tiles from them into a result of
+	 * the same or twice the size (16-bit to float), and holds no other copy.
+	 */
 	private static void fitsInMemory(long bytes, Path path) throws IOException {
-		long max = Runtime.getRuntime().maxMemory() / 4;
+		long max = Runtime.getRuntime().maxMemory() / 2;
 		if (bytes > max)
-			throw new IOException("Cannot read " + path + ": its pixels need " + (bytes >> 20) + " MB, more than a quarter of the "
-					+ (max * 4 >> 20) + " MB Java may use; give ImageJ more memory (Edit > Options > Memory & Threads) or split the image");
+			throw new IOException("Cannot read " + path + ": its pixels need " + (bytes >> 20) + " MB, more than half of the "
+					+ (max * 2 >> 20) + " MB Java may use; give Java more memory (Fiji: Edit > Options > Memory & Threads; headless: -Xmx) or split the image");
 	}
 
 	private static ByteBuffer read(FileChannel ch, long length, long position, int size, Path path) throws IOException {

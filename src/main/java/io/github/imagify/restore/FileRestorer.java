@@ -59,9 +59,8 @@ public final class FileRestorer {
 			int index = i, total = jobs.size();
 			long start = System.nanoTime();
 			ImagePlus source = ImageFiles.read(in);
-			ImagePlus restored = models.forImage(source).restore(source, scaled(listener, index, total));
+			ImagePlus restored = models.forImage(source).restore(source, keepBitDepth || !ImageFiles.holdsFloat(out), scaled(listener, index, total));
 			if (restored == null) return written;
-			if (keepBitDepth || !ImageFiles.holdsFloat(out)) restored = ImagePlusImages.toBitDepth(restored, source.getBitDepth());
 			ImageFiles.write(restored, out);
 			written.add(out);
 			listener.log(String.format("Restored %s -> %s (%d/%d, %.1f s)", in, out, i + 1, jobs.size(), (System.nanoTime() - start) / 1e9));
@@ -94,7 +93,7 @@ public final class FileRestorer {
 		ImagePlus source = ImageFiles.read(in);
 		ImageRestorer restorer = models.forImage(source);
 		int[] rows = restorer.band(source, shard.index(), shard.count());
-		ImageStack restored = restorer.restoreRows(source, rows[0], rows[1], scaled(listener, 0, 1));
+		ImageStack restored = restorer.restoreRows(source, rows[0], rows[1], false, scaled(listener, 0, 1));
 		if (restored == null) return List.of();
 		ImageFiles.write(new ImagePlus(band.getFileName().toString(), restored), band);
 		listener.log(String.format("Restored rows %d-%d of %s -> %s (shard %s, %.1f s)", rows[0], rows[1] - 1, in, band, shard,

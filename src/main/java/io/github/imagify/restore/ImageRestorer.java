@@ -2,7 +2,9 @@ package io.github.imagify.restore;
 
 import ij.ImagePlus;
 import ij.ImageStack;
-import io.github.imagify.image.FloatImage;
+import ij.process.ColorProcessor;
+import ij.process.FloatProcessor;
+import ij.process.ImageProcessor;
 import io.github.imagify.image.ImagePlusImages;
 
 /**
@@ -22,7 +24,12 @@ public final class ImageRestorer {
 	 * input; same dimensions and calibration, title suffixed with "-restored". Null if cancelled.
 	 */
 	public ImagePlus restore(ImagePlus input, RestoreListener listener) throws Exception {
-		ImageStack out = restoreRows(input, 0, input.getHeight(), listener);
+		return restore(input, false, listener);
+	}
+
+	/** As {@link #restore(ImagePlus, RestoreListener)}; with {@code keepBitDepth}, 8 and 16-bit results are rounded and clipped to the input's type. */
+	public ImagePlus restore(ImagePlus input, boolean keepBitDepth, RestoreListener listener) throws Exception {
+		ImageStack out = restoreRows(input, 0, input.getHeight(), keepBitDepth, listener);
 		return out == null ? null : assemble(input, out);
 	}
 
@@ -32,23 +39,28 @@ public final class ImageRestorer {
 	}
 
 	/**
-	 * Restores rows [{@code y0}, {@code y1}) of every plane (32-bit planes, or RGB for RGB input): the same pixels
-	 * as those rows of {@link #restore}, since each plane is normalised and tiled as a whole. Null if cancelled.
+	 * Restores rows [{@code y0}, {@code y1}) of every plane (32-bit planes, RGB for RGB input, or the input's type
+	 * with {@code keepBitDepth}): the same pixels as those rows of {@link #restore}, since each plane is normalised
+	 * and tiled as a whole. Tiles stream from the input's pixels into the result's, so memory is the input plus the
+	 * result. Null if cancelled.
 	 */
-	public ImageStack restoreRows(ImagePlus input, int y0, int y1, RestoreListener listener) throws Exception {
+	public ImageStack restoreRows(ImagePlus input, int y0, int y1, boolean keepBitDepth, RestoreListener listener) throws Exception {
 		if (input.getWidth() < 1 || input.getHeight() < 1 || input.getStack().getPixels(1) == null)
 			throw new IllegalArgumentException("The image '" + input.getTitle() + "' is empty; open an image with pixels");
 		restorer.checkSize(input.getWidth(), input.getHeight()); // before any plane is restored
 		boolean rgb = input.getType() == ImagePlus.COLOR_RGB;
 		ImageStack in = input.getStack();
-		int planes = in.getSize();
-		ImageStack out = new ImageStack(input.getWidth(), y1 - y0);
+		int planes = in.getSize(), width = input.getWidth();
+		ImageStack out = new ImageStack(width, y1 - y0);
 		for (int i = 1; i <= planes; i++) {
 			int plane = i;
-			FloatImage restored = restorer.restore(ImagePlusImages.plane(input, i), y0, y1,
-					(done, total) -> listener.progress((plane - 1 + done / (double) total) / planes));
-			if (restored == null) return null;
-			out.addSlice(in.getSliceLabel(i), ImagePlusImages.toProcessor(restored, rgb));
+			ImageProcessor source = in.getProcessor(i);
+			ImageProcessor result = rgb ? new ColorProcessor(width, y1 - y0)
+					: keepBitDepth ? source.createProcessor(width, y1 - y0) : new FloatProcessor(width, y1 - y0);
+			boolean done = restorer.restore(ImagePlusImages.view(source), y0, y1, ImagePlusImages.view(result),
+					(tiles, total) -> listener.progress((plane - 1 + tiles / (double) total) / planes));
+			if (!done) return null;
+			out.addSlice(in.getSliceLabel(i), result);
 		}
 		return out;
 	}

@@ -5,7 +5,7 @@ import java.util.List;
 
 import io.github.imagify.image.FloatImage;
 import io.github.imagify.image.Normalization;
-import io.github.imagify.image.Tensors;
+import io.github.imagify.image.PlaneView;
 import io.github.imagify.image.Tiling;
 import io.github.imagify.modelfile.ModelFile;
 import io.github.imagify.modelfile.ModelInfo;
@@ -48,24 +48,30 @@ public final class Restorer implements AutoCloseable {
 	 * plane's range and tiled with context from the whole plane, so it equals those rows of the whole result.
 	 */
 	public FloatImage restore(FloatImage raw, int y0, int y1, Tiling.Progress progress) throws Exception {
+		FloatImage out = new FloatImage(raw.channels(), y1 - y0, raw.width());
+		return restore(raw, y0, y1, out, progress) ? out : null;
+	}
+
+	/**
+	 * The streaming form of {@link #restore(FloatImage, int, int, Tiling.Progress)}: tiles are read from {@code raw}
+	 * and written to {@code out} (same channels and width, {@code y1 - y0} rows), normalised one tile at a time,
+	 * so no copy of the plane is made. Its channels must equal the model's, or the model is single-channel and
+	 * each channel is restored on its own. Returns false when {@code progress} cancelled.
+	 */
+	public boolean restore(PlaneView raw, int y0, int y1, PlaneView out, Tiling.Progress progress) throws Exception {
 		checkSize(raw.width(), raw.height());
-		int bad = Tensors.countNonFinite(raw);
+		long bad = raw.countNonFinite();
 		if (bad > 0)
 			throw new IllegalArgumentException("The image has " + bad + " NaN or infinite pixels; replace them first (e.g. Process > Math > Remove NaNs)");
-		if (raw.channels() == info.channels()) return restoreMatching(raw, y0, y1, progress);
+		if (out.channels() != raw.channels())
+			throw new IllegalArgumentException("The output has " + out.channels() + " channels, the image " + raw.channels());
+		if (raw.channels() == info.channels()) return restoreMatching(raw, y0, y1, out, progress);
 		if (info.channels() != 1)
 			throw new IllegalArgumentException("Model '" + info.name() + "' expects " + info.channels() + " channels per plane but the image has "
 					+ raw.channels() + "; use a model trained on " + raw.channels() + "-channel images");
-		FloatImage out = new FloatImage(raw.channels(), y1 - y0, raw.width());
-		int plane = raw.planeSize(), outPlane = out.planeSize();
-		for (int c = 0; c < raw.channels(); c++) {
-			float[] one = new float[plane];
-			System.arraycopy(raw.data(), c * plane, one, 0, plane);
-			FloatImage restored = restoreMatching(new FloatImage(1, raw.height(), raw.width(), one), y0, y1, progress);
-			if (restored == null) return null;
-			System.arraycopy(restored.data(), 0, out.data(), c * outPlane, outPlane);
-		}
-		return out;
+		for (int c = 0; c < raw.channels(); c++)
+			if (!restoreMatching(raw.channel(c), y0, y1, out.channel(c), progress)) return false;
+		return true;
 	}
 
 	/**
@@ -92,14 +98,14 @@ public final class Restorer implements AutoCloseable {
 		return tiling.band(height, index, count);
 	}
 
-	private FloatImage restoreMatching(FloatImage raw, int y0, int y1, Tiling.Progress progress) throws Exception {
+	private boolean restoreMatching(PlaneView raw, int y0, int y1, PlaneView out, Tiling.Progress progress) throws Exception {
 		Normalization.Range range = info.normalization().measure(raw);
-		FloatImage input = raw.copy();
-		range.normalize(input);
-		FloatImage out = tiling.run(input, y0, y1, this::runChecked, progress);
-		if (out == null) return null;
-		range.denormalize(out);
-		return out;
+		return tiling.run(raw, y0, y1, tiles -> {
+			for (FloatImage tile : tiles) range.normalize(tile);
+			List<FloatImage> restored = runChecked(tiles);
+			for (FloatImage tile : restored) range.denormalize(tile);
+			return restored;
+		}, out, progress);
 	}
 
 	/** Tiles through the network; the output must have each tile's shape, which the tiling relies on. */

@@ -12,9 +12,14 @@ public final class ChildJvm {
 
 	/** The command line: this JVM's java, its class path, a heap limit, the main class and its arguments. */
 	public static List<String> command(String mainClass, String... args) {
+		return commandWithHeap("1g", mainClass, args);
+	}
+
+	/** As {@link #command(String, String...)} with the heap limit {@code -Xmx<heap>}. */
+	public static List<String> commandWithHeap(String heap, String mainClass, String... args) {
 		List<String> cmd = new ArrayList<>();
 		cmd.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-		cmd.add("-Xmx1g");
+		cmd.add("-Xmx" + heap);
 		cmd.add("-Djava.awt.headless=true");
 		cmd.add("-cp");
 		cmd.add(System.getProperty("java.class.path"));
