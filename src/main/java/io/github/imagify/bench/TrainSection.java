@@ -9,6 +9,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
+import io.github.imagify.data.PatchDataSetIterator;
+import io.github.imagify.data.PatchSampler;
+import io.github.imagify.data.TrainingImages;
+import io.github.imagify.degrade.Degradation;
 import io.github.imagify.degrade.DegradationSpec;
 import io.github.imagify.io.ImageFiles;
 import io.github.imagify.model.UNetSpec;
@@ -19,7 +23,7 @@ import io.github.imagify.train.TrainingListener;
 
 /**
  * Training throughput through {@link Trainer} itself (what "Imagify Train" runs: patch sampling and synthetic
- * degradation on the training thread, DL4J with oneDNN, Adam), with the bundled model's own settings: its
+ * degradation on a producer thread, DL4J with oneDNN, Adam), with the bundled model's own settings: its
  * network spec, degradation, patch size and batch size from its training record. One epoch of warm-up + timed
  * steps on synthetic 8-bit images; the time between consecutive iterations after the warm-up ones is the step
  * time (the epoch's validation, model export and checkpoint come after the last step and are not timed).
@@ -60,6 +64,13 @@ final class TrainSection {
 			out.println(String.format("train: depth %d, %d base filters, %d channel(s), batch %d of %dx%d patches, %s: step %s = %.1f patches/s, "
 					+ "%.1f GFLOP/s (3x forward)", spec.depth(), spec.baseFilters(), spec.channels(), batch, patch, patch,
 					info.degradation().get("type"), Measure.describe(stepSeconds), patchesPerSecond, gflops));
+			// the producer thread's share: drawing and degrading one batch alone, against the step it hides behind
+			double[] dataSeconds = dataSeconds(config, batch, steps);
+			double data = Measure.median(dataSeconds);
+			out.println(String.format("train: one batch of patches drawn and degraded: %s, %.0f %% of a step (drawn on a producer thread, overlapped)",
+					Measure.describe(dataSeconds), 100 * data / seconds));
+			figures.put("train_data_s", data);
+			figures.put("train_data_step_ratio", data / seconds);
 			figures.put("train_batch", (double) batch);
 			figures.put("train_patch", (double) patch);
 			figures.put("train_step_s", seconds);
@@ -70,6 +81,22 @@ final class TrainSection {
 				for (Path p : files.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
 			}
 		}
+	}
+
+	/** Seconds to draw each of {@code batches} batches as the trainer's producer thread does, on this thread. */
+	private static double[] dataSeconds(TrainingConfig config, int batch, int batches) throws Exception {
+		Degradation degradation = config.degradation().toDegradation();
+		PatchSampler sampler = new PatchSampler(TrainingImages.load(config.images(), null, degradation, TrainingConfig.NORMALIZATION,
+				config.seed(), false), config.patchSize(), degradation, config.validationFraction(), config.seed());
+		PatchDataSetIterator iterator = new PatchDataSetIterator(sampler, batch, batches + 1, 7);
+		iterator.next(); // warm-up
+		double[] seconds = new double[batches];
+		for (int i = 0; i < batches; i++) {
+			long start = System.nanoTime();
+			iterator.next();
+			seconds[i] = (System.nanoTime() - start) / 1e9;
+		}
+		return seconds;
 	}
 
 	/** A number from the model's training record, or a default when the record lacks it. */

@@ -9,6 +9,7 @@ import java.util.Map;
 
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.AsyncDataSetIterator;
 import org.nd4j.linalg.dataset.DataSet;
 
 import io.github.imagify.data.PatchDataSetIterator;
@@ -31,6 +32,8 @@ public final class Trainer {
 
 	/** Validation patches scored per forward pass, to bound memory. */
 	private static final int VALIDATION_BATCH = 16;
+	/** Batches drawn ahead of the one DL4J is fitting: enough to hide the patch preparation, few enough to keep memory small. */
+	private static final int PREFETCH_BATCHES = 2;
 
 	/** The outcome: figures per epoch, and whether the run was cancelled before its last epoch. */
 	public record Result(List<EpochResult> history, int bestEpoch, double bestValidationLoss, boolean cancelled, ModelInfo info) {}
@@ -76,22 +79,27 @@ public final class Trainer {
 			long start = System.nanoTime();
 			double lr = config.learningRateAt(epoch);
 			graph.setLearningRate(lr);
-			// one seed per epoch: a resumed run draws the same patches as an uninterrupted one
-			PatchDataSetIterator batches = new PatchDataSetIterator(sampler, config.batchSize(), config.stepsPerEpoch(),
-					config.seed() * 1_000_003L + epoch);
+			// one seed per epoch: a resumed run draws the same patches as an uninterrupted one. One producer thread
+			// draws and degrades the next batches while DL4J computes this one; alone, it keeps the same order.
+			AsyncDataSetIterator batches = new AsyncDataSetIterator(new PatchDataSetIterator(sampler, config.batchSize(),
+					config.stepsPerEpoch(), config.seed() * 1_000_003L + epoch), PREFETCH_BATCHES, false);
 			double lossSum = 0;
 			int steps = 0;
-			while (batches.hasNext()) {
-				if (listener.isCancelled()) {
-					listener.log("Training cancelled in epoch " + (epoch + 1) + "; the model file keeps the best epoch so far (" + bestEpoch + ")");
-					return new Result(history, bestEpoch, best, true, finish(spec, images.size(), sampler, history, bestEpoch, best, seconds));
+			try {
+				while (batches.hasNext()) {
+					if (listener.isCancelled()) {
+						listener.log("Training cancelled in epoch " + (epoch + 1) + "; the model file keeps the best epoch so far (" + bestEpoch + ")");
+						return new Result(history, bestEpoch, best, true, finish(spec, images.size(), sampler, history, bestEpoch, best, seconds));
+					}
+					graph.fit(batches.next());
+					// DL4J's CNN loss sums the per-pixel MSE over the patch: divide to get the per-pixel mean
+					double loss = graph.score() / ((double) config.patchSize() * config.patchSize());
+					lossSum += loss;
+					steps++;
+					listener.iteration(epoch + 1, steps, config.stepsPerEpoch(), loss);
 				}
-				graph.fit(batches.next());
-				// DL4J's CNN loss sums the per-pixel MSE over the patch: divide to get the per-pixel mean
-				double loss = graph.score() / ((double) config.patchSize() * config.patchSize());
-				lossSum += loss;
-				steps++;
-				listener.iteration(epoch + 1, steps, config.stepsPerEpoch(), loss);
+			} finally {
+				batches.shutdown();
 			}
 			double validationLoss = validationLoss(graph, validation);
 			boolean improved = validationLoss < best;
