@@ -17,10 +17,10 @@ import io.github.imagify.restore.Restorer;
 /**
  * Measures the bundled grey model on this machine, all figures from one run so their ratios mean something:
  * FLOPs per pixel (counted from the ONNX graph), restore throughput through Denoise's path, the FP32 SGEMM peak,
- * DL4J's forward pass on the same weights, and training throughput, with peak heap and RSS per section. Ends with
+ * DL4J's forward pass on the same weights, training throughput, and the launcher's start-up, with peak heap and RSS per section. Ends with
  * one {@code BENCH key=value ...} line for comparing runs. Not a test: nothing is asserted about speed.
  * <pre>
- * java -cp target/imagify.jar io.github.imagify.bench.Benchmark [size=4096] [repeats=3] [sections=restore,dl4j,train,gemm] ...
+ * java -cp target/imagify.jar io.github.imagify.bench.Benchmark [size=4096] [repeats=3] [sections=restore,dl4j,train,startup,gemm] ...
  * </pre>
  * Keys (all optional): {@code size} restore image edge; {@code repeats} timed runs per figure (medians are
  * quoted); {@code sections}; {@code tile_size}, {@code threads} as Denoise's; {@code dl4j_size} edge of the DL4J
@@ -29,7 +29,7 @@ import io.github.imagify.restore.Restorer;
  */
 public final class Benchmark {
 
-	static final List<String> SECTIONS = List.of("restore", "dl4j", "train", "gemm");
+	static final List<String> SECTIONS = List.of("restore", "dl4j", "train", "startup", "gemm");
 
 	private Benchmark() {}
 
@@ -74,6 +74,7 @@ public final class Benchmark {
 							integer(options, "train_batch", (int) TrainSection.number(info.training(), "batch_size", 16)),
 							Math.max(1, integer(options, "train_warmup", 3)), Math.max(1, integer(options, "train_steps", 10 * repeats)),
 							flops, figures, out);
+					case "startup" -> StartupSection.run(repeats, figures, out);
 					default -> GemmSection.run(integer(options, "gemm_n", 2048), Math.max(5, repeats), figures, out);
 				}
 				memory.close();

@@ -1,5 +1,6 @@
 package io.github.imagify.bench;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -26,5 +27,15 @@ class BenchmarkSmokeTest {
 			assertTrue(last.contains(" " + key + "="), key + " missing from " + last);
 			assertTrue(Double.isFinite(figures.get(key)) && figures.get(key) > 0, key + " = " + figures.get(key));
 		}
+	}
+
+	/** Restoring must not load DL4J, ND4J or JavaCPP: the launcher's JVM logs every class it loads. */
+	@Test
+	void launcherRestoresWithoutLoadingDl4j() throws Exception {
+		Map<String, Double> figures = Benchmark.run(new String[] { "repeats=1", "sections=startup" },
+				new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+		assertTrue(figures.get("startup_s") > 0);
+		assertTrue(figures.get("startup_classes") > 1000, "the class-loading log was read: " + figures.get("startup_classes"));
+		assertEquals(0, figures.get("startup_dl4j_classes"), "DL4J/ND4J/JavaCPP classes loaded by a restore");
 	}
 }
