@@ -90,13 +90,7 @@ final class TrainSection {
 				config.seed(), false), config.patchSize(), degradation, config.validationFraction(), config.seed());
 		PatchDataSetIterator iterator = new PatchDataSetIterator(sampler, batch, batches + 1, 7);
 		iterator.next(); // warm-up
-		double[] seconds = new double[batches];
-		for (int i = 0; i < batches; i++) {
-			long start = System.nanoTime();
-			iterator.next();
-			seconds[i] = (System.nanoTime() - start) / 1e9;
-		}
-		return seconds;
+		return Measure.seconds(batches, iterator::next);
 	}
 
 	/** A number from the model's training record, or a default when the record lacks it. */

@@ -120,16 +120,12 @@ public final class ImagePlusImages {
 			float[] d = image.data();
 			int n = w * h;
 			for (int i = 0; i < n; i++)
-				argb[i] = 0xff000000 | clip8(d[i]) << 16 | clip8(d[n + i]) << 8 | clip8(d[2 * n + i]);
+				argb[i] = 0xff000000 | clip(d[i], 255) << 16 | clip(d[n + i], 255) << 8 | clip(d[2 * n + i], 255);
 			return new ColorProcessor(w, h, argb);
 		}
 		if (image.channels() != 1)
 			throw new IllegalArgumentException("A grey plane needs 1 channel, got " + image.channels());
 		return new FloatProcessor(w, h, image.data().clone());
-	}
-
-	private static int clip8(float v) {
-		return Math.max(0, Math.min(255, Math.round(v)));
 	}
 
 	/**
@@ -145,7 +141,7 @@ public final class ImagePlusImages {
 		for (int i = 1; i <= in.getSize(); i++) {
 			float[] f = (float[]) in.getPixels(i);
 			ImageProcessor ip = bitDepth == 8 ? new ByteProcessor(in.getWidth(), in.getHeight()) : new ShortProcessor(in.getWidth(), in.getHeight());
-			for (int j = 0; j < f.length; j++) ip.set(j, Math.max(0, Math.min(max, Math.round(f[j]))));
+			for (int j = 0; j < f.length; j++) ip.set(j, clip(f[j], max));
 			out.addSlice(in.getSliceLabel(i), ip);
 		}
 		ImagePlus result = new ImagePlus(floatImage.getTitle(), out);
