@@ -18,7 +18,7 @@ import io.github.imagify.modelfile.OnnxGraphCheck;
 public final class Restorer implements AutoCloseable {
 
 	/** Default edge of the region one tile restores; tiles add the model's context around it. */
-	public static final int DEFAULT_TILE_SIZE = 256;
+	public static final int DEFAULT_TILE_SIZE = 512;
 
 	private final ModelInfo info;
 	private final OnnxNetwork network;
