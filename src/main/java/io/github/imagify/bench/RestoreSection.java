@@ -8,6 +8,7 @@ import io.github.imagify.image.Tiling;
 import io.github.imagify.modelfile.ModelInfo;
 import io.github.imagify.restore.ImageRestorer;
 import io.github.imagify.restore.ModelChoice;
+import io.github.imagify.restore.OnnxNetwork;
 import io.github.imagify.restore.RestoreListener;
 
 /**
@@ -41,6 +42,7 @@ final class RestoreSection {
 			double seconds = Measure.median(runs);
 			double mpx = (double) size * size / 1e6 / seconds;
 			double gflops = flopsPerPixel * tiled / seconds / 1e9;
+			out.println("restore: ONNX Runtime " + OnnxNetwork.sessionOptions(threads));
 			out.println(String.format("restore: model load %.2f s, warm-up %.2f s; tiles of %d px + %d px context (%dx%d input), "
 					+ "%.3fx the image's pixels", load, warmUp, tiling.coreSize(), tiling.context(), tiling.coreSize() + 2 * tiling.context(),
 					tiling.coreSize() + 2 * tiling.context(), overhead));

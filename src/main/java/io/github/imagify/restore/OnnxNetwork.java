@@ -4,6 +4,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.LongStream;
@@ -40,10 +41,7 @@ public final class OnnxNetwork implements AutoCloseable {
 	 * @param threads intra-op threads for ONNX Runtime (0 = one per core)
 	 */
 	public OnnxNetwork(byte[] onnx, int threads) throws IOException {
-		int n = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
-		// DJL reads intraOp only together with interOp; optLevel ALL_OPT fuses Conv+Relu.
-		Map<String, String> options = Map.of("interOpNumThreads", "1", "intraOpNumThreads", Integer.toString(n),
-				"optLevel", "ALL_OPT");
+		Map<String, String> options = sessionOptions(threads);
 		Model m = null;
 		try {
 			m = withOwnClassLoader(() -> Model.newInstance("imagify", Device.cpu(), "OnnxRuntime"));
@@ -61,6 +59,26 @@ public final class OnnxNetwork implements AutoCloseable {
 			throw new IOException(e);
 		}
 		this.model = m;
+	}
+
+	/** ONNX Runtime settings each of these may override as a system property {@code imagify.ort.<name>}, for measuring. */
+	static final List<String> TUNABLE = List.of("optLevel", "memoryPatternOptimization", "cpuArenaAllocator", "executionMode", "interOpNumThreads");
+
+	/**
+	 * The session settings: one intra-op thread per core (or {@code threads}), all graph optimisations (they fuse
+	 * Conv+Relu), memory pattern and arena on, sequential execution. Chosen by measurement on the bundled model
+	 * (README, "Benchmark"); {@code -Dimagify.ort.<name>=value} overrides one of {@link #TUNABLE} to measure others.
+	 */
+	public static Map<String, String> sessionOptions(int threads) {
+		int n = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
+		// DJL reads intraOp only together with interOp
+		Map<String, String> options = new LinkedHashMap<>(Map.of("interOpNumThreads", "1", "intraOpNumThreads", Integer.toString(n),
+				"optLevel", "ALL_OPT", "memoryPatternOptimization", "true", "cpuArenaAllocator", "true", "executionMode", "SEQUENTIAL"));
+		for (String key : TUNABLE) {
+			String value = System.getProperty("imagify.ort." + key);
+			if (value != null && !value.isBlank()) options.put(key, value.trim());
+		}
+		return options;
 	}
 
 	/**

@@ -19,6 +19,11 @@ public final class Restorer implements AutoCloseable {
 
 	/** Default edge of the region one tile restores; tiles add the model's context around it. */
 	public static final int DEFAULT_TILE_SIZE = 512;
+	/**
+	 * Tiles per ONNX Runtime call. One: batching did not speed up the CPU convolutions in the measurement (README,
+	 * "Benchmark") and multiplies the memory; {@code -Dimagify.tile_batch=n} measures others.
+	 */
+	static final int TILE_BATCH = Math.max(1, Integer.getInteger("imagify.tile_batch", 1));
 
 	private final ModelInfo info;
 	private final OnnxNetwork network;
@@ -30,7 +35,7 @@ public final class Restorer implements AutoCloseable {
 		this.info = model.info();
 		// ONNX Runtime trusts its graph: only a checked graph, rebuilt from the checked parts, reaches it
 		this.network = new OnnxNetwork(OnnxGraphCheck.check(model.onnx(), info), threads);
-		this.tiling = new Tiling(info.sizeMultiple(), info.context(), tileSize, 1);
+		this.tiling = new Tiling(info.sizeMultiple(), info.context(), tileSize, TILE_BATCH);
 	}
 
 	public ModelInfo info() { return info; }
