@@ -6,7 +6,7 @@
 # and stitched by a dependent job; then requeues a training job and checks that it resumed.
 # Needs root (installs slurm-wlm and munge with apt-get if missing, starts the daemons, stops them at the end).
 #   mvn -B -DskipTests package && sudo src/test/slurm/run-slurm-test.sh
-# Environment: IMAGES (count, 24), SIZE (edge, 384), BIG (edge of the large image, 1024), TRAIN (1: also test requeue).
+# Environment: IMAGES (count, 24), SIZE (edge, 384), BIG (edge of the large image, 2048: 4 tile rows of 512, one per band), TRAIN (1: also test requeue).
 # Exit status: 0 passed, 1 a check failed, 77 skipped because this machine cannot host the cluster (not root,
 # packages not installable, daemons not starting), so CI can run it wherever that is possible.
 set -euo pipefail
@@ -16,7 +16,7 @@ jar=$repo/target/imagify.jar
 [ -f "$jar" ] || { echo "build first: mvn -B -DskipTests package" >&2; exit 2; }
 skip() { echo "SKIP: $* (the SLURM test needs a machine that can host a one-node cluster)" >&2; exit 77; }
 [ "$(id -u)" -eq 0 ] || skip "not root (it installs packages and starts slurmctld, slurmd and munged)"
-images=${IMAGES:-24} size=${SIZE:-384} big=${BIG:-1024} train=${TRAIN:-1}
+images=${IMAGES:-24} size=${SIZE:-384} big=${BIG:-2048} train=${TRAIN:-1}
 started=$(date +%s)
 say() { echo "[$(($(date +%s) - started)) s] $*"; }
 fail() { echo "FAIL: $*" >&2; exit 1; }
