@@ -2,7 +2,8 @@
 # Trains the bundled models src/main/resources/io/github/imagify/models/{denoise-gray,denoise-rgb,deblur}.zip with
 # Imagify's own "Imagify Train" command. denoise-gray in the jar comes from this recipe (README, "The bundled models",
 # says how the run went); denoise-rgb in the jar is still the first one, from this script as of commit c0dc61a; deblur
-# is not bundled yet (20 epochs on the 17 original images only matched Richardson-Lucy, so it now trains on the grey set). Usage, from the repository root after `mvn -DskipTests package`:
+# is not bundled yet: this recipe (14 epochs on the grey set) ties with Richardson-Lucy, it does not beat it (README).
+# Usage, from the repository root after `mvn -DskipTests package`:
 #   src/scripts/train-bundled-models.sh /path/to/shared/data/train /path/to/extra-photos [work-dir]
 # shared/data/train: the licensed images the project started from (licences beside them).
 # extra-photos: the output folder of src/scripts/training-data/fetch-photos.sh (60 Debian-packaged photos,
@@ -37,5 +38,5 @@ denoise="degradation='gaussian_noise',noise_sigma='0-55',patch_size=64,batch_siz
 run "images='$(realpath "$work/gray")',as_grey=true,$denoise,model_out='$(realpath "$work")/denoise-gray.zip'"
 run "images='$(realpath "$work/rgb")',$denoise,model_out='$(realpath "$work")/denoise-rgb.zip'"
 # deblur: Gaussian blur sigma 0.5-3 px (the paper's degradation) with light noise, a grey model used per channel
-run "images='$(realpath "$work/gray")',as_grey=true,degradation='gaussian_blur',blur_sigma='0.5-3',noise_sigma='0-5',patch_size=64,batch_size=32,steps_per_epoch=100,epochs=30,depth=3,base_filters=32,learning_rate=0.001,dropout=0,seed=1,model_out='$(realpath "$work")/deblur.zip'"
+run "images='$(realpath "$work/gray")',as_grey=true,degradation='gaussian_blur',blur_sigma='0.5-3',noise_sigma='0-5',patch_size=64,batch_size=32,steps_per_epoch=100,epochs=14,depth=3,base_filters=32,learning_rate=0.001,dropout=0,seed=1,model_out='$(realpath "$work")/deblur.zip'"
 echo "Trained: $work/{denoise-gray,denoise-rgb,deblur}.zip (copy them to src/main/resources/io/github/imagify/models/)"
