@@ -87,7 +87,7 @@ final class TrainSection {
 	private static double[] dataSeconds(TrainingConfig config, int batch, int batches) throws Exception {
 		Degradation degradation = config.degradation().toDegradation();
 		PatchSampler sampler = new PatchSampler(TrainingImages.load(config.images(), null, degradation, TrainingConfig.NORMALIZATION,
-				config.seed(), false), config.patchSize(), degradation, config.validationFraction(), config.seed());
+				config.seed(), config.asGrey()), config.patchSize(), degradation, config.validationFraction(), config.seed());
 		PatchDataSetIterator iterator = new PatchDataSetIterator(sampler, batch, batches + 1, 7);
 		iterator.next(); // warm-up
 		return Measure.seconds(batches, iterator::next);

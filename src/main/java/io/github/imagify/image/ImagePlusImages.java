@@ -72,6 +72,7 @@ public final class ImagePlusImages {
 			return new Plane(1, h, w) {
 				@Override public void read(int c, int y, int x, int n, float[] dst, int off) { System.arraycopy(p, y * w + x, dst, off, n); }
 				@Override public void write(int c, int y, int x, int n, float[] src, int off) { System.arraycopy(src, off, p, y * w + x, n); }
+				@Override public long countNonFinite() { return countNonFiniteRows(); }
 			};
 		}
 		if (ip instanceof ColorProcessor) {
@@ -103,6 +104,11 @@ public final class ImagePlusImages {
 		@Override public int channels() { return channels; }
 		@Override public int height() { return height; }
 		@Override public int width() { return width; }
+
+		/** Integer pixels are always finite: no need to read them all (the float view scans its rows). */
+		@Override public long countNonFinite() { return 0; }
+
+		long countNonFiniteRows() { return PlaneView.super.countNonFinite(); }
 	}
 
 	/** Rounded and clipped to 0..max, as {@link #toBitDepth} converts. */
