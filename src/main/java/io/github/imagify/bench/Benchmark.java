@@ -17,10 +17,11 @@ import io.github.imagify.restore.Restorer;
 /**
  * Measures the bundled grey model on this machine, all figures from one run so their ratios mean something:
  * FLOPs per pixel (counted from the ONNX graph), restore throughput through Denoise's path, the FP32 SGEMM peak,
- * DL4J's forward pass on the same weights, training throughput, and the launcher's start-up, with peak heap and RSS per section. Ends with
- * one {@code BENCH key=value ...} line for comparing runs. Not a test: nothing is asserted about speed.
+ * DL4J's forward pass on the same weights, training throughput and where a step's time goes, and the launcher's
+ * start-up, with peak heap and RSS per section. Ends with one {@code BENCH key=value ...} line for comparing runs.
+ * Not a test: nothing is asserted about speed.
  * <pre>
- * java -cp target/imagify.jar io.github.imagify.bench.Benchmark [size=4096] [repeats=3] [sections=restore,dl4j,train,startup,gemm] ...
+ * java -cp target/imagify.jar io.github.imagify.bench.Benchmark [size=4096] [repeats=3] [sections=restore,dl4j,train,train_profile,startup,gemm] ...
  * </pre>
  * Keys (all optional): {@code size} restore image edge; {@code repeats} timed runs per figure (medians are
  * quoted); {@code sections}; {@code tile_size}, {@code threads} as Denoise's; {@code dl4j_size} edge of the DL4J
@@ -29,7 +30,7 @@ import io.github.imagify.restore.Restorer;
  */
 public final class Benchmark {
 
-	static final List<String> SECTIONS = List.of("restore", "dl4j", "train", "startup", "gemm");
+	static final List<String> SECTIONS = List.of("restore", "dl4j", "train", "train_profile", "startup", "gemm");
 
 	private Benchmark() {}
 
@@ -51,6 +52,9 @@ public final class Benchmark {
 		Map<String, Double> figures = new LinkedHashMap<>();
 		ModelFile model = BundledModels.load(BundledModels.DEFAULT_GRAY);
 		ModelInfo info = model.info();
+		int trainPatch = integer(options, "train_patch", (int) TrainSection.number(info.training(), "patch_size", 64));
+		int trainBatch = integer(options, "train_batch", (int) TrainSection.number(info.training(), "batch_size", 16));
+		int trainWarmUp = Math.max(1, integer(options, "train_warmup", 3)), trainSteps = Math.max(1, integer(options, "train_steps", 10 * repeats));
 		FlopCount count = FlopCount.of(model.onnx());
 		double flops = count.flopsPerPixel();
 		int cores = Runtime.getRuntime().availableProcessors();
@@ -70,10 +74,8 @@ public final class Benchmark {
 					case "restore" -> RestoreSection.run(size, integer(options, "tile_size", Restorer.DEFAULT_TILE_SIZE),
 							integer(options, "threads", 0), repeats, flops, figures, out);
 					case "dl4j" -> Dl4jSection.run(model, integer(options, "dl4j_size", 1024), repeats, flops, figures, out);
-					case "train" -> TrainSection.run(info, integer(options, "train_patch", (int) TrainSection.number(info.training(), "patch_size", 64)),
-							integer(options, "train_batch", (int) TrainSection.number(info.training(), "batch_size", 16)),
-							Math.max(1, integer(options, "train_warmup", 3)), Math.max(1, integer(options, "train_steps", 10 * repeats)),
-							flops, figures, out);
+					case "train" -> TrainSection.run(info, trainPatch, trainBatch, trainWarmUp, trainSteps, flops, figures, out);
+					case "train_profile" -> TrainProfileSection.run(trainPatch, trainBatch, trainWarmUp, trainSteps, figures, out);
 					case "startup" -> StartupSection.run(repeats, figures, out);
 					default -> GemmSection.run(integer(options, "gemm_n", 2048), Math.max(5, repeats), figures, out);
 				}

@@ -44,7 +44,7 @@ final class TrainSection {
 			TrainingConfig config = new TrainingConfig(folder, null, DegradationSpec.fromMap(info.degradation()), patch, batch, 1,
 					warmUp + steps, number(info.training(), "learning_rate", 1e-3), spec.depth(), spec.baseFilters(), spec.dropout(),
 					spec.residual(), 0.1, 1, folder.resolve("bench-model.zip"), "bench", false, false);
-			List<Long> ends = new ArrayList<>();
+			List<Long> ends = new ArrayList<>(), endMillis = new ArrayList<>();
 			new Trainer(config, new TrainingListener() {
 				@Override
 				public void log(String message) {
@@ -54,11 +54,14 @@ final class TrainSection {
 				@Override
 				public void iteration(int epoch, int step, int stepsPerEpoch, double loss) {
 					ends.add(System.nanoTime());
+					endMillis.add(System.currentTimeMillis());
 				}
 			}).train();
 			double[] stepSeconds = new double[steps];
 			for (int i = 0; i < steps; i++) stepSeconds[i] = (ends.get(warmUp + i) - ends.get(warmUp + i - 1)) / 1e9;
 			double seconds = Measure.median(stepSeconds);
+			// wall-clock bounds of the timed steps, for TrainProfileSection to pick oneDNN's log lines from them
+			out.println(String.format("train: timed steps from %d to %d ms since 1970", endMillis.get(warmUp - 1), endMillis.get(warmUp + steps - 1)));
 			double patchesPerSecond = batch / seconds;
 			double gflops = 3 * flopsPerPixel * patch * patch * patchesPerSecond / 1e9;
 			out.println(String.format("train: depth %d, %d base filters, %d channel(s), batch %d of %dx%d patches, %s: step %s = %.1f patches/s, "

@@ -38,4 +38,18 @@ class BenchmarkSmokeTest {
 		assertTrue(figures.get("startup_classes") > 1000, "the class-loading log was read: " + figures.get("startup_classes"));
 		assertEquals(0, figures.get("startup_dl4j_classes"), "DL4J/ND4J/JavaCPP classes loaded by a restore");
 	}
+
+	/** The training profile reads oneDNN's own log: convolutions and layout reorders must show up in the timed steps. */
+	@Test
+	void profilesATrainingStepFromOneDnnsLog() throws Exception {
+		ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+		Map<String, Double> figures = Benchmark.run(new String[] { "repeats=1", "sections=train_profile", "train_patch=32", "train_batch=2",
+				"train_warmup=1", "train_steps=2" }, new PrintStream(bytes, true, StandardCharsets.UTF_8));
+		String printed = bytes.toString(StandardCharsets.UTF_8);
+		assertTrue(printed.contains("convolution forward") && printed.contains("convolution backward (weights)"), printed);
+		double onednn = figures.get("train_profile_onednn_share"), reorders = figures.get("train_profile_reorder_share");
+		assertTrue(onednn > 0 && onednn < 1.5, "oneDNN share of a step " + onednn);
+		assertTrue(reorders > 0 && reorders < onednn, "reorder share " + reorders + " of oneDNN's " + onednn);
+		assertTrue(figures.get("train_profile_step_s") > 0);
+	}
 }
