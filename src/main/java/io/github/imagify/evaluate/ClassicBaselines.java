@@ -2,6 +2,7 @@ package io.github.imagify.evaluate;
 
 import java.util.Map;
 
+import io.github.imagify.classic.Bm3d;
 import io.github.imagify.classic.MedianFilter;
 import io.github.imagify.classic.NonLocalMeans;
 import io.github.imagify.classic.RichardsonLucy;
@@ -13,7 +14,8 @@ import io.github.imagify.image.FloatImage;
 /**
  * The classic filters a model has to beat, each tuned per image with the clean truth (the best of a small
  * grid of settings by PSNR), so they are an optimistic upper bound of what a user could get from them.
- * Noise: Gaussian filter, median filter, non-local means. Blur: Richardson-Lucy with the true kernel.
+ * Noise: Gaussian filter, median filter, non-local means, and BM3D (CBM3D for RGB), which is not tuned: it
+ * takes the noise sigma, measured against the truth, as its only setting. Blur: Richardson-Lucy with the true kernel.
  */
 final class ClassicBaselines {
 
@@ -52,6 +54,8 @@ final class ClassicBaselines {
 				best = null;
 				for (FloatImage out : NonLocalMeans.denoise(degraded, sigma, hs, NLM_PATCH_RADIUS, NLM_SEARCH_RADIUS)) best = better(best, out);
 				scores.put("nlm", best);
+				if (Bm3d.accepts(degraded)) // an image smaller than BM3D's blocks goes without it
+					scores.put("bm3d", better(null, Bm3d.denoise(degraded, sigma, dataRange)));
 			}
 			case DegradationSpec.GAUSSIAN_BLUR -> {
 				Score[] best = { null };

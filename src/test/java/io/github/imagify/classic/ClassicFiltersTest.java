@@ -2,6 +2,7 @@ package io.github.imagify.classic;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Random;
 
@@ -12,6 +13,7 @@ import io.github.imagify.degrade.GaussianNoise;
 import io.github.imagify.image.FloatImage;
 import io.github.imagify.image.ImagePlusImages;
 import io.github.imagify.image.Tiling;
+import io.github.imagify.io.ImageFiles;
 import io.github.imagify.metrics.Metrics;
 import io.github.imagify.testing.TestImages;
 
@@ -89,5 +91,132 @@ class ClassicFiltersTest {
 		assertTrue(best[0] > Metrics.psnr(clean, blurred, 255) + 1, "RL gain " + best[0] + " vs " + Metrics.psnr(clean, blurred, 255));
 		for (float v : out.data()) assertTrue(v > 0);
 		assertThrows(IllegalArgumentException.class, () -> RichardsonLucy.deconvolve(blurred, 0, 1, it -> false, (e, it) -> {}));
+	}
+
+	/** A crop of a real photo from sample-images/ (the project's root is the tests' working directory). */
+	static FloatImage sample(String name, int y, int x, int size) throws Exception {
+		return ImagePlusImages.plane(ImageFiles.read(Path.of("sample-images", name)), 1).crop(y, x, size, size);
+	}
+
+	static FloatImage clipped(FloatImage image) {
+		FloatImage out = image.copy();
+		for (int i = 0; i < out.data().length; i++) out.data()[i] = Math.max(0, Math.min(255, out.data()[i]));
+		return out;
+	}
+
+	@Test
+	void bm3dHelpersAreOrthonormalAndCoverTheBorder() {
+		// the DCT rows are an orthonormal basis, so block distances may be taken between spectra
+		double[][] dct = Bm3d.dctMatrix(8);
+		for (int a = 0; a < 8; a++)
+			for (int b = 0; b < 8; b++) {
+				double dot = 0;
+				for (int x = 0; x < 8; x++) dot += dct[a][x] * dct[b][x];
+				assertEquals(a == b ? 1 : 0, dot, 1e-12);
+			}
+		// Haar along a group of 8 keeps the energy and inverts exactly
+		Random rng = new Random(1);
+		float[] g = new float[8 * 3], tmp = new float[8 * 3];
+		double energy = 0;
+		for (int i = 0; i < g.length; i++) energy += (g[i] = (float) rng.nextGaussian()) * g[i];
+		float[] original = g.clone();
+		Bm3d.haar(g, 8, 3, tmp);
+		double after = 0;
+		for (float v : g) after += v * v;
+		assertEquals(energy, after, 1e-4);
+		double dc = 0;
+		for (int j = 0; j < 8; j++) dc += original[j * 3];
+		assertEquals(dc / Math.sqrt(8), g[0], 1e-5); // the first coefficient is the group's scaled mean
+		Bm3d.inverseHaar(g, 8, 3, tmp);
+		for (int i = 0; i < g.length; i++) assertEquals(original[i], g[i], 1e-5);
+		// MATLAB's kaiser(8, 2) * kaiser(8, 2)', as the authors' code hard-codes it
+		float[] window = Bm3d.kaiser2d(8, 2);
+		assertEquals(0.1924, window[0], 1e-4);
+		assertEquals(0.4325, window[3], 1e-4);
+		assertEquals(0.9718, window[3 * 8 + 3], 1e-4);
+		// reference blocks on the step grid, plus the last position so the far border is covered
+		assertArrayEquals(new int[] { 0, 3, 6, 9, 12 }, Bm3d.referencePositions(12, 3));
+		assertArrayEquals(new int[] { 0, 3, 6, 9, 12, 13 }, Bm3d.referencePositions(13, 3));
+		assertArrayEquals(new int[] { 0 }, Bm3d.referencePositions(0, 3));
+	}
+
+	@Test
+	void bm3dBeatsTheBestNonLocalMeansOnARealImage() throws Exception {
+		FloatImage clean = sample("camera.png", 96, 160, 128);
+		FloatImage noisy = new GaussianNoise(25).apply(clean, 255, new Random(5));
+		FloatImage out = Bm3d.denoise(noisy, 25);
+		double noisyPsnr = Metrics.psnr(clean, noisy, 255), bm3d = Metrics.psnr(clean, clipped(out), 255), nlm = 0;
+		// NLM as the evaluation runs it: the best of its h grid for this image, picked with the truth
+		for (FloatImage o : NonLocalMeans.denoise(noisy, 25, new double[] { 12.5, 17.5, 22.5, 30 }, 3, 10))
+			nlm = Math.max(nlm, Metrics.psnr(clean, clipped(o), 255));
+		assertTrue(bm3d > noisyPsnr + 7, "BM3D " + bm3d + " dB, noisy " + noisyPsnr);
+		assertTrue(bm3d > nlm + 0.5, "BM3D " + bm3d + " dB, best NLM " + nlm);
+		// parallel over reference rows, yet the same result every time
+		assertEquals(out, Bm3d.denoise(noisy, 25));
+	}
+
+	@Test
+	void bm3dStrongNoiseProfileAndDataRange() throws Exception {
+		FloatImage clean = sample("camera.png", 96, 160, 96);
+		FloatImage noisy = new GaussianNoise(50).apply(clean, 255, new Random(6));
+		FloatImage out = Bm3d.denoise(noisy, 50);
+		double noisyPsnr = Metrics.psnr(clean, noisy, 255), bm3d = Metrics.psnr(clean, clipped(out), 255);
+		assertTrue(bm3d > noisyPsnr + 9, "BM3D at sigma 50: " + bm3d + " dB, noisy " + noisyPsnr);
+		// the thresholds follow the data range: the same image in 0..1 gives the same result in 0..1
+		FloatImage unit = noisy.copy();
+		for (int i = 0; i < unit.data().length; i++) unit.data()[i] /= 255;
+		FloatImage outUnit = Bm3d.denoise(unit, 50 / 255.0, 1);
+		for (int i = 0; i < outUnit.data().length; i++) outUnit.data()[i] *= 255;
+		assertTrue(Metrics.psnr(out, outUnit, 255) > 60, "0..1 and 0..255 differ: " + Metrics.psnr(out, outUnit, 255) + " dB");
+	}
+
+	@Test
+	void bm3dKeepsAFlatImageFlat() {
+		FloatImage flat = new FloatImage(1, 40, 36);
+		Arrays.fill(flat.data(), 100);
+		for (float v : Bm3d.denoise(flat, 10).data()) assertEquals(100, v, 1e-3);
+		FloatImage noisy = new GaussianNoise(20).apply(flat, 255, new Random(7));
+		float[] out = Bm3d.denoise(noisy, 20).data();
+		double sum = 0, sum2 = 0;
+		for (float v : out) {
+			sum += v - 100;
+			sum2 += (v - 100) * (v - 100);
+		}
+		assertEquals(0, sum / out.length, 1);
+		assertTrue(Math.sqrt(sum2 / out.length) < 2, "residual noise " + Math.sqrt(sum2 / out.length) + " of sigma 20");
+	}
+
+	@Test
+	void cbm3dDenoisesRgbBetterThanChannelByChannel() throws Exception {
+		FloatImage clean = sample("chelsea.png", 100, 180, 96);
+		assertEquals(3, clean.channels());
+		FloatImage noisy = new GaussianNoise(25).apply(clean, 255, new Random(8));
+		FloatImage out = Bm3d.denoise(noisy, 25);
+		assertEquals(3, out.channels());
+		double noisyPsnr = Metrics.psnr(clean, noisy, 255), colour = Metrics.psnr(clean, clipped(out), 255);
+		// grouping on luminance and filtering in opponent space beats grey BM3D on each of R, G, B
+		FloatImage separate = new FloatImage(3, 96, 96);
+		for (int c = 0; c < 3; c++) {
+			FloatImage channel = new FloatImage(1, 96, 96, Arrays.copyOfRange(noisy.data(), c * 96 * 96, (c + 1) * 96 * 96));
+			System.arraycopy(Bm3d.denoise(channel, 25).data(), 0, separate.data(), c * 96 * 96, 96 * 96);
+		}
+		double perChannel = Metrics.psnr(clean, clipped(separate), 255);
+		assertTrue(colour > noisyPsnr + 8, "CBM3D " + colour + " dB, noisy " + noisyPsnr);
+		assertTrue(colour > perChannel + 0.8, "CBM3D " + colour + " dB, grey BM3D per channel " + perChannel);
+	}
+
+	@Test
+	void bm3dRejectsWhatItCannotDenoise() {
+		FloatImage img = blobs(24, 20);
+		assertEquals(img, Bm3d.denoise(img, 0)); // no noise, nothing to remove
+		assertNotSame(img, Bm3d.denoise(img, 0));
+		for (double bad : new double[] { -1, Double.NaN, Double.POSITIVE_INFINITY })
+			assertThrows(IllegalArgumentException.class, () -> Bm3d.denoise(img, bad));
+		assertThrows(IllegalArgumentException.class, () -> Bm3d.denoise(img, 10, 0));
+		assertThrows(IllegalArgumentException.class, () -> Bm3d.denoise(new FloatImage(2, 20, 20), 10));
+		// blocks are 8x8 up to sigma 40, 12x12 above
+		assertThrows(IllegalArgumentException.class, () -> Bm3d.denoise(new FloatImage(1, 7, 20), 10));
+		assertThrows(IllegalArgumentException.class, () -> Bm3d.denoise(new FloatImage(1, 10, 20), 50));
+		assertEquals(8, Bm3d.denoise(new FloatImage(1, 8, 9), 10).height());
 	}
 }

@@ -39,7 +39,7 @@ class EvaluatorTest {
 		try (ModelChoice models = new ModelChoice("", 256, 1, s -> {})) {
 			List<Evaluator.Row> rows = new Evaluator(models, noise("25"), 7, true).evaluate(folder, null, RestoreListener.SILENT);
 			assertEquals(List.of("img0.png", "img1.png"), rows.stream().map(Evaluator.Row::image).toList());
-			assertEquals(List.of("degraded", "imagify", "gaussian", "median", "nlm"), Evaluator.methods(rows));
+			assertEquals(List.of("degraded", "imagify", "gaussian", "median", "nlm", "bm3d"), Evaluator.methods(rows));
 			// the degraded score is that of the documented protocol: Random(seed) per image, not clipped
 			FloatImage clean = ImagePlusImages.plane(ImageFiles.read(folder.resolve("img1.png")), 1);
 			FloatImage noisy = new GaussianNoise(25).apply(clean, 255, new Random(7));
@@ -48,12 +48,13 @@ class EvaluatorTest {
 				double degraded = r.scores().get("degraded").psnr();
 				assertTrue(r.scores().get("imagify").psnr() > degraded + 5, Evaluator.format(r));
 				assertTrue(r.scores().get("nlm").psnr() > degraded + 3, Evaluator.format(r));
+				assertTrue(r.scores().get("bm3d").psnr() > degraded + 3, Evaluator.format(r));
 			}
 			Evaluator.Row mean = Evaluator.mean(rows);
 			assertEquals((rows.get(0).scores().get("imagify").psnr() + rows.get(1).scores().get("imagify").psnr()) / 2,
 					mean.scores().get("imagify").psnr(), 1e-12);
 			String[] csv = Evaluator.csv(rows).split("\n");
-			assertEquals("image,degraded_psnr,degraded_ssim,imagify_psnr,imagify_ssim,gaussian_psnr,gaussian_ssim,median_psnr,median_ssim,nlm_psnr,nlm_ssim", csv[0]);
+			assertEquals("image,degraded_psnr,degraded_ssim,imagify_psnr,imagify_ssim,gaussian_psnr,gaussian_ssim,median_psnr,median_ssim,nlm_psnr,nlm_ssim,bm3d_psnr,bm3d_ssim", csv[0]);
 			assertEquals(4, csv.length);
 			assertTrue(csv[3].startsWith("mean,"));
 		}
