@@ -43,7 +43,7 @@ public class EvaluateCommand extends ContextCommand {
 	private String degraded = "";
 
 	@Parameter(label = "Model", persist = false, required = false,
-			description = "A model file or a bundled model name; empty picks the bundled denoiser for the image's channels")
+			description = "A model file or a bundled model name; empty: denoise-gray (RGB in opponent colours)")
 	private String model = "";
 
 	@Parameter(label = "Degradation", persist = false, required = false,

@@ -22,17 +22,18 @@ public final class BundledModels {
 	private BundledModels() {}
 
 	/**
-	 * Resolves a {@code model} value: empty means the default for images with {@code channels} channels,
+	 * Resolves a {@code model} value: empty means the default denoiser (for grey and RGB images alike),
 	 * a bundled name loads from the jar, anything else is a file path.
 	 */
-	public static ModelFile resolve(String model, int channels) throws IOException {
-		String name = nameFor(model, channels);
+	public static ModelFile resolve(String model) throws IOException {
+		String name = nameFor(model);
 		return NAMES.contains(name) ? load(name) : ModelFile.read(Path.of(name));
 	}
 
-	/** The bundled name or the path a {@code model} value stands for, for images with {@code channels} channels. */
-	public static String nameFor(String model, int channels) {
-		if (model == null || model.isBlank()) return channels == 3 ? DEFAULT_RGB : DEFAULT_GRAY;
+	/** The bundled name or the path a {@code model} value stands for. */
+	public static String nameFor(String model) {
+		// RGB too: the grey model restores it in opponent colours, measured better than the RGB model (README)
+		if (model == null || model.isBlank()) return DEFAULT_GRAY;
 		return model.trim();
 	}
 

@@ -1,8 +1,10 @@
 package io.github.imagify.restore;
 
 import java.io.IOException;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 
 import ij.ImagePlus;
@@ -19,6 +21,8 @@ public final class ModelChoice implements AutoCloseable {
 	private final String model;
 	private final int tileSize;
 	private final int threads;
+	/** Models whose use for RGB in opponent colours was logged. */
+	private final Set<String> opponentLogged = new HashSet<>();
 	private final Consumer<String> log;
 	private final Map<String, Restorer> loaded = new LinkedHashMap<>();
 
@@ -34,15 +38,18 @@ public final class ModelChoice implements AutoCloseable {
 		return new ImageRestorer(forChannels(ImagePlusImages.channelsPerPlane(image)));
 	}
 
+	/** The restorer for planes of {@code channels} channels (logs, once, when RGB goes through a grey model). */
 	public synchronized Restorer forChannels(int channels) throws IOException {
-		String name = BundledModels.nameFor(model, channels);
+		String name = BundledModels.nameFor(model);
 		Restorer restorer = loaded.get(name);
 		if (restorer == null) {
-			ModelFile file = BundledModels.resolve(model, channels);
+			ModelFile file = BundledModels.resolve(model);
 			restorer = new Restorer(file, tileSize, threads);
 			loaded.put(name, restorer);
 			log.accept("Imagify Denoise: model '" + file.info().name() + "' (" + file.info().description() + ")");
 		}
+		if (channels == 3 && restorer.colourThroughOpponent() && opponentLogged.add(name))
+			log.accept("Imagify Denoise: RGB goes through grey model '" + restorer.info().name() + "' in opponent colours (luminance and colour differences)");
 		return restorer;
 	}
 

@@ -1,10 +1,12 @@
 package io.github.imagify.restore;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 
 import io.github.imagify.image.FloatImage;
 import io.github.imagify.image.Normalization;
+import io.github.imagify.image.OpponentColours;
 import io.github.imagify.image.PlaneView;
 import io.github.imagify.image.Tiling;
 import io.github.imagify.modelfile.ModelFile;
@@ -19,6 +21,8 @@ public final class Restorer implements AutoCloseable {
 
 	/** Default edge of the region one tile restores; tiles add the model's context around it. */
 	public static final int DEFAULT_TILE_SIZE = 512;
+	/** ImageJ's RGB images hold 0..255 per channel. */
+	static final double RGB_RANGE = 255;
 	/**
 	 * Tiles per ONNX Runtime call. One: batching did not speed up the CPU convolutions in the measurement (README,
 	 * "Benchmark") and multiplies the memory; {@code -Dimagify.tile_batch=n} measures others.
@@ -74,9 +78,50 @@ public final class Restorer implements AutoCloseable {
 		if (info.channels() != 1)
 			throw new IllegalArgumentException("Model '" + info.name() + "' expects " + info.channels() + " channels per plane but the image has "
 					+ raw.channels() + "; use a model trained on " + raw.channels() + "-channel images");
+		if (raw.channels() == 3 && colourThroughOpponent()) return restoreOpponent(raw, y0, y1, out, progress);
 		for (int c = 0; c < raw.channels(); c++)
 			if (!restoreMatching(raw.channel(c), y0, y1, out.channel(c), progress)) return false;
 		return true;
+	}
+
+	/**
+	 * Whether a grey model restores RGB in opponent colours ({@link OpponentColours}) rather than channel by channel:
+	 * when it learnt a synthetic degradation, which acts on every channel alike, so it is the same problem in the
+	 * rotated space. A model trained on given pairs may have learnt something channel-specific, so it keeps the
+	 * channels.
+	 */
+	boolean colourThroughOpponent() {
+		Object type = info.degradation().get("type");
+		return info.channels() == 1 && type != null && !"pairs".equals(type);
+	}
+
+	/**
+	 * RGB through a grey model in opponent colours: the three opponent channels of each tile go through the
+	 * network, normalised with one range (measured over all three, so luminance and colour differences keep their
+	 * relative scale), and each tile goes back to RGB before it is written.
+	 */
+	private boolean restoreOpponent(PlaneView rgb, int y0, int y1, PlaneView out, Tiling.Progress progress) throws Exception {
+		double offset = OpponentColours.offset(RGB_RANGE);
+		PlaneView opponent = OpponentColours.view(rgb, offset);
+		Normalization.Range range = info.normalization().measure(opponent);
+		return tiling.run(opponent, y0, y1, tiles -> {
+			List<FloatImage> result = new ArrayList<>();
+			for (FloatImage tile : tiles) {
+				FloatImage restored = new FloatImage(3, tile.height(), tile.width());
+				int n = tile.planeSize();
+				for (int c = 0; c < 3; c++) { // one channel per network call: a batch of three would triple its memory
+					FloatImage one = new FloatImage(1, tile.height(), tile.width());
+					System.arraycopy(tile.data(), c * n, one.data(), 0, n);
+					range.normalize(one);
+					one = runChecked(List.of(one)).get(0);
+					range.denormalize(one);
+					System.arraycopy(one.data(), 0, restored.data(), c * n, n);
+				}
+				OpponentColours.toRgb(restored, offset);
+				result.add(restored);
+			}
+			return result;
+		}, out, progress);
 	}
 
 	/**

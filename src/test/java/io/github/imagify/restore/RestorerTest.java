@@ -19,8 +19,13 @@ import ij.measure.Calibration;
 import ij.process.ByteProcessor;
 import ij.process.ColorProcessor;
 import ij.process.FloatProcessor;
+import io.github.imagify.degrade.GaussianNoise;
 import io.github.imagify.image.FloatImage;
+import io.github.imagify.image.ImagePlusImages;
+import io.github.imagify.image.OpponentColours;
+import io.github.imagify.image.PlaneView;
 import io.github.imagify.io.ImageFiles;
+import io.github.imagify.metrics.Metrics;
 import io.github.imagify.model.UNetSpec;
 import io.github.imagify.modelfile.ModelFile;
 import io.github.imagify.testing.TestModels;
@@ -79,13 +84,18 @@ class RestorerTest {
 		assertArrayEquals(big.data(), identity.restore(big, null).data(), 0.1f);
 	}
 
+	/** A grey model trained on given pairs may have learnt something channel-specific: it restores RGB channel by channel. */
 	@Test
-	void greyModelRestoresEachChannelOnItsOwn() throws Exception {
-		FloatImage rgb = random(3, 24, 40, 7, 0, 255);
-		FloatImage all = grey.restore(rgb, null);
-		for (int c = 0; c < 3; c++) {
-			FloatImage one = new FloatImage(1, 24, 40, java.util.Arrays.copyOfRange(rgb.data(), c * 960, (c + 1) * 960));
-			assertArrayEquals(grey.restore(one, null).data(), java.util.Arrays.copyOfRange(all.data(), c * 960, (c + 1) * 960), 1e-3f);
+	void greyModelFromPairsRestoresEachChannelOnItsOwn() throws Exception {
+		UNetSpec spec = new UNetSpec(1, 2, 4, 0.0, true, 1.0);
+		try (Restorer fromPairs = new Restorer(TestModels.modelFile(TestModels.randomGraph(spec, 11), spec, "pairs", "pairs"), 32, 1)) {
+			assertFalse(fromPairs.colourThroughOpponent());
+			FloatImage rgb = random(3, 24, 40, 7, 0, 255);
+			FloatImage all = fromPairs.restore(rgb, null);
+			for (int c = 0; c < 3; c++) {
+				FloatImage one = new FloatImage(1, 24, 40, java.util.Arrays.copyOfRange(rgb.data(), c * 960, (c + 1) * 960));
+				assertArrayEquals(fromPairs.restore(one, null).data(), java.util.Arrays.copyOfRange(all.data(), c * 960, (c + 1) * 960), 1e-3f);
+			}
 		}
 	}
 
@@ -197,7 +207,7 @@ class RestorerTest {
 	void modelFilesThatAreNotOursFailCleanly() throws Exception {
 		Path bogus = dir.resolve("bogus.zip");
 		Files.writeString(bogus, "PK not really");
-		assertThrows(java.io.IOException.class, () -> BundledModels.resolve(bogus.toString(), 1));
+		assertThrows(java.io.IOException.class, () -> BundledModels.resolve(bogus.toString()));
 		ModelFile broken = new ModelFile(TestModels.randomModel(1, 1, 4, 3).info(), new byte[] { 1, 2, 3 });
 		var e = assertThrows(java.io.IOException.class, () -> new Restorer(broken, 64, 1));
 		assertTrue(e.getMessage().contains("model.onnx is not an ONNX graph"), e.getMessage());
@@ -210,17 +220,78 @@ class RestorerTest {
 		return new ModelChoice(file.toString(), 64, 1, line -> {});
 	}
 
+	/** The grey denoiser serves RGB too, in opponent colours (measured better than the RGB model); denoise-rgb is there by name. */
 	@Test
-	void emptyModelKeyPicksTheBundledDenoiserForTheChannels() throws Exception {
+	void emptyModelKeyPicksTheBundledGreyDenoiserForAnyChannels() throws Exception {
 		List<String> lines = new java.util.ArrayList<>();
 		try (ModelChoice models = new ModelChoice("", 64, 1, lines::add)) {
 			assertEquals(BundledModels.DEFAULT_GRAY, models.forChannels(1).info().name());
-			assertEquals(BundledModels.DEFAULT_RGB, models.forChannels(3).info().name());
-			assertSame(models.forChannels(1), models.forChannels(1), "loaded once");
+			assertSame(models.forChannels(1), models.forChannels(3), "one model for grey and RGB, loaded once");
+			assertTrue(models.forChannels(3).colourThroughOpponent());
 		}
-		assertEquals(2, lines.size());
+		assertEquals(2, lines.size(), "the model, and once that RGB goes through it in opponent colours: " + lines);
 		assertEquals(1, BundledModels.load(BundledModels.DEFAULT_GRAY).info().channels());
 		assertEquals(3, BundledModels.load(BundledModels.DEFAULT_RGB).info().channels());
+	}
+
+	@Test
+	void opponentColoursGoBackToTheSameRgb() {
+		FloatImage rgb = random(3, 20, 30, 5, 0, 255);
+		double offset = OpponentColours.offset(255);
+		PlaneView view = OpponentColours.view(rgb, offset);
+		FloatImage opponent = new FloatImage(3, 20, 30);
+		float[] row = new float[30];
+		for (int c = 0; c < 3; c++)
+			for (int y = 0; y < 20; y++) {
+				view.read(c, y, 0, 30, row, 0);
+				opponent.write(c, y, 0, 30, row, 0);
+			}
+		OpponentColours.toRgb(opponent, offset);
+		for (int i = 0; i < rgb.data().length; i++) assertEquals(rgb.data()[i], opponent.data()[i], 1e-3);
+
+		// a grey pixel is all luminance: its colour differences sit at the offset
+		FloatImage grey = new FloatImage(3, 1, 1, new float[] { 77, 77, 77 });
+		PlaneView greyView = OpponentColours.view(grey, offset);
+		greyView.read(0, 0, 0, 1, row, 0);
+		assertEquals(77 * Math.sqrt(3), row[0], 1e-3);
+		for (int c = 1; c < 3; c++) {
+			greyView.read(c, 0, 0, 1, row, 0);
+			assertEquals(offset, row[0], 1e-3);
+		}
+	}
+
+	/**
+	 * An RGB plane through a grey model goes through opponent colours: the identity model gives the RGB back
+	 * (transform, shared normalisation and tiling are exact), and the bundled denoiser restores a noisy photo
+	 * better that way than channel by channel.
+	 */
+	@Test
+	void greyModelRestoresRgbInOpponentColours() throws Exception {
+		FloatImage rgb = random(3, 150, 170, 9, 0, 255);
+		assertTrue(identity.colourThroughOpponent());
+		FloatImage same = identity.restore(rgb, null);
+		for (int i = 0; i < rgb.data().length; i++) assertEquals(rgb.data()[i], same.data()[i], 2e-2);
+
+		FloatImage clean = ImagePlusImages.plane(ImageFiles.read(Path.of("sample-images", "chelsea.png")), 1).crop(60, 100, 192, 192);
+		FloatImage noisy = new GaussianNoise(25).apply(clean, 255, new Random(3));
+		try (Restorer denoiser = new Restorer(BundledModels.load(BundledModels.DEFAULT_GRAY), 512, 1)) {
+			double opponent = Metrics.psnr(clean, clipped(denoiser.restore(noisy, null)), 255);
+			FloatImage perChannel = new FloatImage(3, 192, 192);
+			for (int c = 0; c < 3; c++) {
+				FloatImage one = new FloatImage(1, 192, 192);
+				System.arraycopy(noisy.data(), c * one.planeSize(), one.data(), 0, one.planeSize());
+				System.arraycopy(denoiser.restore(one, null).data(), 0, perChannel.data(), c * one.planeSize(), one.planeSize());
+			}
+			double channels = Metrics.psnr(clean, clipped(perChannel), 255), input = Metrics.psnr(clean, noisy, 255);
+			assertTrue(opponent > channels + 0.3 && channels > input + 5,
+					String.format("opponent %.2f dB, channel by channel %.2f dB, noisy %.2f dB", opponent, channels, input));
+		}
+	}
+
+	private static FloatImage clipped(FloatImage image) {
+		float[] d = image.data();
+		for (int i = 0; i < d.length; i++) d[i] = Math.max(0, Math.min(255, d[i]));
+		return image;
 	}
 
 	static float[] randomPlane(int w, int h, long seed) {

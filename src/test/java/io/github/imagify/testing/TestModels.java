@@ -32,8 +32,13 @@ public final class TestModels {
 	}
 
 	public static ModelFile modelFile(ComputationGraph graph, UNetSpec spec, String name) {
+		return modelFile(graph, spec, name, "gaussian_noise");
+	}
+
+	/** @param degradationType what the model file says it was trained on ("pairs" for degraded/clean pairs) */
+	public static ModelFile modelFile(ComputationGraph graph, UNetSpec spec, String name, String degradationType) {
 		ModelInfo info = new ModelInfo(name, "random test model", spec.channels(), spec.sizeMultiple(), spec.receptiveFieldRadius(),
-				Normalization.DEFAULT, Map.of("type", "gaussian_noise"), spec.toMap(), Map.of("epochs", 0));
+				Normalization.DEFAULT, Map.of("type", degradationType), spec.toMap(), Map.of("epochs", 0));
 		return new ModelFile(info, OnnxExporter.export(graph, "test"));
 	}
 
