@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The README's tables of the bundled models: Imagify Evaluate with compare=true on the held-out images (never
-# trained on; HeldOutImages.java builds them), noise seed 7: denoise-gray on the 8 grey images and denoise-rgb on
-# the 7 RGB ones, at noise sigma 15, 25 and 50. One CSV per run in WORK, the log on stdout.
+# trained on; HeldOutImages.java builds them), noise seed 7: denoise-gray on the 8 grey images, and denoise-gray (in
+# opponent colours, the default for RGB) and denoise-rgb on the 7 RGB ones, at noise sigma 15, 25 and 50. One CSV
+# per run in WORK, the log on stdout.
 # Usage, from the repository root after `mvn -B -DskipTests package`:
 #   src/scripts/evaluation/evaluate-bundled-models.sh /path/to/shared/data/train /path/to/extra-photos [work-dir]
 # extra-photos: the output folder of src/scripts/training-data/fetch-photos.sh.
@@ -15,5 +16,6 @@ java -Djava.awt.headless=true -cp target/lib/ij-1.54p.jar src/scripts/evaluation
 evaluate() { java -Xmx4g -jar target/imagify.jar --run "Imagify Evaluate" "$1,compare=true"; }
 for sigma in 15 25 50; do
   evaluate "images='$work/gray',model='denoise-gray',noise_sigma=$sigma,output='$work/denoise-gray-sigma$sigma.csv'"
+  evaluate "images='$work/rgb',model='denoise-gray',noise_sigma=$sigma,output='$work/rgb-denoise-gray-sigma$sigma.csv'"  # the default: opponent colours
   evaluate "images='$work/rgb',model='denoise-rgb',noise_sigma=$sigma,output='$work/denoise-rgb-sigma$sigma.csv'"
 done
