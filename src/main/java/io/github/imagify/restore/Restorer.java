@@ -21,8 +21,6 @@ public final class Restorer implements AutoCloseable {
 
 	/** Default edge of the region one tile restores; tiles add the model's context around it. */
 	public static final int DEFAULT_TILE_SIZE = 512;
-	/** ImageJ's RGB images hold 0..255 per channel. */
-	static final double RGB_RANGE = 255;
 	/**
 	 * Tiles per ONNX Runtime call. One: batching did not speed up the CPU convolutions in the measurement (README,
 	 * "Benchmark") and multiplies the memory; {@code -Dimagify.tile_batch=n} measures others.
@@ -101,8 +99,7 @@ public final class Restorer implements AutoCloseable {
 	 * relative scale), and each tile goes back to RGB before it is written.
 	 */
 	private boolean restoreOpponent(PlaneView rgb, int y0, int y1, PlaneView out, Tiling.Progress progress) throws Exception {
-		double offset = OpponentColours.offset(RGB_RANGE);
-		PlaneView opponent = OpponentColours.view(rgb, offset);
+		PlaneView opponent = OpponentColours.view(rgb);
 		Normalization.Range range = info.normalization().measure(opponent);
 		return tiling.run(opponent, y0, y1, tiles -> {
 			List<FloatImage> result = new ArrayList<>();
@@ -117,7 +114,7 @@ public final class Restorer implements AutoCloseable {
 					range.denormalize(one);
 					System.arraycopy(one.data(), 0, restored.data(), c * n, n);
 				}
-				OpponentColours.toRgb(restored, offset);
+				OpponentColours.toRgb(restored);
 				result.add(restored);
 			}
 			return result;

@@ -237,8 +237,7 @@ class RestorerTest {
 	@Test
 	void opponentColoursGoBackToTheSameRgb() {
 		FloatImage rgb = random(3, 20, 30, 5, 0, 255);
-		double offset = OpponentColours.offset(255);
-		PlaneView view = OpponentColours.view(rgb, offset);
+		PlaneView view = OpponentColours.view(rgb);
 		FloatImage opponent = new FloatImage(3, 20, 30);
 		float[] row = new float[30];
 		for (int c = 0; c < 3; c++)
@@ -246,17 +245,17 @@ class RestorerTest {
 				view.read(c, y, 0, 30, row, 0);
 				opponent.write(c, y, 0, 30, row, 0);
 			}
-		OpponentColours.toRgb(opponent, offset);
+		OpponentColours.toRgb(opponent);
 		for (int i = 0; i < rgb.data().length; i++) assertEquals(rgb.data()[i], opponent.data()[i], 1e-3);
 
-		// a grey pixel is all luminance: its colour differences sit at the offset
+		// a grey pixel is all luminance: its colour differences are zero
 		FloatImage grey = new FloatImage(3, 1, 1, new float[] { 77, 77, 77 });
-		PlaneView greyView = OpponentColours.view(grey, offset);
+		PlaneView greyView = OpponentColours.view(grey);
 		greyView.read(0, 0, 0, 1, row, 0);
 		assertEquals(77 * Math.sqrt(3), row[0], 1e-3);
 		for (int c = 1; c < 3; c++) {
 			greyView.read(c, 0, 0, 1, row, 0);
-			assertEquals(offset, row[0], 1e-3);
+			assertEquals(0, row[0], 1e-3);
 		}
 	}
 
