@@ -18,6 +18,9 @@ import java.util.regex.Pattern;
  * and converts them to and from oneDNN's blocked layouts around every call), convolution forward / backward-data /
  * backward-weights, transposed convolution, pooling, concatenation. What is left of the step is outside oneDNN:
  * DL4J's Java side, its own native ops (activations, the loss, the Adam update) and memory management.
+ * <p>
+ * A second child runs the same steps with {@code -Dimagify.reuseNativeBuffers=false}, glibc's default malloc
+ * thresholds, to show what {@link io.github.imagify.train.NativeBuffers} saves on the reorders.
  */
 final class TrainProfileSection {
 
@@ -27,21 +30,9 @@ final class TrainProfileSection {
 	private TrainProfileSection() {}
 
 	static void run(int patch, int batch, int warmUp, int steps, Map<String, Double> figures, PrintStream out) throws Exception {
-		Path log = Files.createTempFile("imagify-bench-train-profile", ".log"); // kept when the run fails, for a look
-		List<String> command = new ArrayList<>(List.of(
-				ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()),
-				"-Djava.awt.headless=true", "-cp", System.getProperty("java.class.path"), Benchmark.class.getName(), "sections=train",
-				"repeats=1", "train_patch=" + patch, "train_batch=" + batch, "train_warmup=" + warmUp, "train_steps=" + steps));
-		ProcessBuilder child = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-		child.environment().put("DNNL_VERBOSE", "1");
-		child.environment().put("DNNL_VERBOSE_TIMESTAMP", "1");
-		int code = child.start().waitFor();
-		List<String> lines = Files.readAllLines(log);
-		if (code != 0) throw new IOException("The profiled training run failed (exit " + code + "); its log: " + log);
-		Profile profile = Profile.of(lines);
-		if (profile.onednnMs.isEmpty())
-			throw new IOException("The profiled training run logged no oneDNN primitive: oneDNN is not active (see the train section's oneDNN line)");
-
+		Profile profile = profile(patch, batch, warmUp, steps, true);
+		// the same run with glibc's default malloc thresholds: what train/NativeBuffers saves
+		Profile defaults = profile(patch, batch, warmUp, steps, false);
 		double stepMs = profile.stepSeconds * 1000, onednn = 0;
 		for (double ms : profile.onednnMs.values()) onednn += ms;
 		out.println(String.format("train_profile: batch %d of %dx%d, %d timed steps, step median %.3f s; oneDNN ran %.0f %% of it (per step, by kind):",
@@ -52,11 +43,38 @@ final class TrainProfileSection {
 		out.println(String.format("train_profile:   %-44s %6.3f s  %4.1f %%", "outside oneDNN (DL4J, its own ops, Adam)", outside / 1000,
 				100 * outside / stepMs));
 		out.println(String.format("train_profile:   of the convolutions, Winograd kernels (oneDNN's choice): %.3f s per step", profile.winogradMs / steps / 1000));
+		double reorders = profile.onednnMs.getOrDefault(Profile.REORDER, 0.0) / steps / 1000;
+		double defaultReorders = defaults.onednnMs.getOrDefault(Profile.REORDER, 0.0) / steps / 1000;
+		out.println(String.format("train_profile: with glibc's default malloc thresholds (-Dimagify.reuseNativeBuffers=false): step median %.3f s, "
+				+ "reorders %.3f s per step (against %.3f s): reusing oneDNN's buffers makes a step %.2fx faster",
+				defaults.stepSeconds, defaultReorders, reorders, defaults.stepSeconds / profile.stepSeconds));
+		figures.put("train_profile_default_malloc_step_s", defaults.stepSeconds);
+		figures.put("train_profile_buffer_reuse_speedup", defaults.stepSeconds / profile.stepSeconds);
 		figures.put("train_profile_step_s", profile.stepSeconds);
 		figures.put("train_profile_onednn_share", onednn / steps / stepMs);
 		figures.put("train_profile_reorder_share", profile.onednnMs.getOrDefault(Profile.REORDER, 0.0) / steps / stepMs);
 		figures.put("train_profile_winograd_share", profile.winogradMs / steps / stepMs);
+	}
+
+	/** Runs the train section in a new JVM with oneDNN's log on, and reads the log. */
+	private static Profile profile(int patch, int batch, int warmUp, int steps, boolean reuseNativeBuffers) throws Exception {
+		Path log = Files.createTempFile("imagify-bench-train-profile", ".log"); // kept when the run fails, for a look
+		List<String> command = new ArrayList<>(List.of(
+				ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()),
+				"-Djava.awt.headless=true", "-Dimagify.reuseNativeBuffers=" + reuseNativeBuffers, "-cp", System.getProperty("java.class.path"),
+				Benchmark.class.getName(), "sections=train", "repeats=1", "train_patch=" + patch, "train_batch=" + batch,
+				"train_warmup=" + warmUp, "train_steps=" + steps));
+		ProcessBuilder child = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+		child.environment().put("DNNL_VERBOSE", "1");
+		child.environment().put("DNNL_VERBOSE_TIMESTAMP", "1");
+		int code = child.start().waitFor();
+		List<String> lines = Files.readAllLines(log);
+		if (code != 0) throw new IOException("The profiled training run failed (exit " + code + "); its log: " + log);
+		Profile profile = Profile.of(lines);
+		if (profile.onednnMs.isEmpty())
+			throw new IOException("The profiled training run logged no oneDNN primitive: oneDNN is not active (see the train section's oneDNN line)");
 		Files.delete(log);
+		return profile;
 	}
 
 	/** oneDNN's execution times summed by kind over the timed window, and the child's median step time. */

@@ -48,6 +48,15 @@ public final class Trainer {
 	}
 
 	public Result train() throws IOException {
+		listener.log(NativeBuffers.reuse()); // before the first step allocates
+		try {
+			return trainTheNetwork();
+		} finally {
+			NativeBuffers.release();
+		}
+	}
+
+	private Result trainTheNetwork() throws IOException {
 		Degradation degradation = config.degraded() == null ? config.degradation().toDegradation() : null;
 		List<TrainingImage> images = TrainingImages.load(config.images(), config.degraded(), degradation,
 				TrainingConfig.NORMALIZATION, config.seed(), config.asGrey());

@@ -51,5 +51,7 @@ class BenchmarkSmokeTest {
 		assertTrue(onednn > 0 && onednn < 1.5, "oneDNN share of a step " + onednn);
 		assertTrue(reorders > 0 && reorders < onednn, "reorder share " + reorders + " of oneDNN's " + onednn);
 		assertTrue(figures.get("train_profile_step_s") > 0);
+		assertTrue(figures.get("train_profile_default_malloc_step_s") > 0, "the run with glibc's defaults is measured too");
+		assertTrue(printed.contains("with glibc's default malloc thresholds"), printed);
 	}
 }

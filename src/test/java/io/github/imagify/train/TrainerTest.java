@@ -32,13 +32,17 @@ class TrainerTest {
 	void trainingLowersValidationLossAndWritesARestoringModel() throws Exception {
 		Path images = TestImages.folder(dir, "clean", 3, 96, 10);
 		Path out = dir.resolve("model.zip");
+		List<String> log = new java.util.ArrayList<>();
 		Trainer.Result r = new Trainer(config(images, out, 4, false), new TrainingListener() {
 			@Override
 			public void log(String message) {
 				System.out.println(message);
+				log.add(message);
 			}
 		}).train();
 		assertEquals(4, r.history().size());
+		if (com.sun.jna.Platform.isLinux()) // glibc keeps oneDNN's large buffers for reuse (README, training speed)
+			assertTrue(log.stream().anyMatch(line -> line.startsWith("oneDNN buffers: reused")), log.toString());
 		double first = r.history().get(0).validationLoss();
 		assertTrue(r.bestValidationLoss() < first, "validation loss " + first + " -> " + r.bestValidationLoss());
 		assertTrue(r.history().get(3).learningRate() < r.history().get(0).learningRate(), "the rate decays at the end");
