@@ -16,9 +16,9 @@ import com.sun.jna.Platform;
  * both. Measured at Train's defaults (batch 8 of 128x128): 0.78-0.90 s per step against 1.24-1.25 s, the reorder of the
  * concatenated 8x64x128x128 activation 1.6 ms against 65 ms (README, "Training speed").
  * <p>
- * The settings are process-wide and stay; {@link #release()} hands the free memory back after training, so Fiji's
- * footprint does not keep the training's high-water mark. Elsewhere (macOS, Windows, musl, a glibc that refuses the
- * values) nothing changes: training is then slower, never wrong.
+ * The settings are process-wide; {@link #release()} puts the trim threshold and top pad back and hands the free
+ * memory back after training, so Fiji's footprint does not keep the training's high-water mark. Elsewhere (macOS,
+ * Windows, musl, a glibc that refuses the values) nothing changes: training is then slower, never wrong.
  */
 public final class NativeBuffers {
 
@@ -40,18 +40,26 @@ public final class NativeBuffers {
 		int malloc_trim(long pad);
 	}
 
+	/** glibc's documented defaults, put back when the last training ends. */
+	private static final int DEFAULT_TRIM_THRESHOLD = 128 << 10, DEFAULT_TOP_PAD = 128 << 10;
+
 	private static String status;
-	private static LibC libc; // set when the thresholds were raised
+	private static LibC libc; // set when glibc accepted the settings
+	private static int trainings; // running now: the settings stay while any runs
 
 	private NativeBuffers() {}
 
 	/**
-	 * Raises glibc's thresholds, once per process.
+	 * Raises glibc's thresholds for a training that starts now; pair each call with {@link #release()}.
 	 *
 	 * @return one line for the training log saying whether it did, and why not
 	 */
 	public static synchronized String reuse() {
 		if (status == null) status = apply();
+		if (libc != null && trainings++ == 0) {
+			libc.mallopt(M_TRIM_THRESHOLD, TRIM_THRESHOLD);
+			libc.mallopt(M_TOP_PAD, TOP_PAD);
+		}
 		return status;
 	}
 
@@ -64,8 +72,6 @@ public final class NativeBuffers {
 			LibC c = Native.load("c", LibC.class);
 			if (c.mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD) != 1)
 				return "oneDNN buffers: not tuned (this C library refused a 512 MB mmap threshold; training is slower)";
-			c.mallopt(M_TRIM_THRESHOLD, TRIM_THRESHOLD);
-			c.mallopt(M_TOP_PAD, TOP_PAD);
 			libc = c;
 			return "oneDNN buffers: reused (glibc mmap threshold 512 MB, top pad 64 MB)";
 		} catch (LinkageError e) { // JNA or its native part missing, or no mallopt in this C library
@@ -73,8 +79,15 @@ public final class NativeBuffers {
 		}
 	}
 
-	/** Hands the free memory of glibc's heaps back to the system, when {@link #reuse()} raised the thresholds. */
+	/**
+	 * Ends what {@link #reuse()} began. After the last running training, glibc's trim threshold and top pad go back
+	 * to their defaults and the free memory of its heaps goes back to the system, so Fiji does not keep the training's
+	 * high-water mark. (The mmap threshold stays: large blocks then come from heaps that are trimmed as before.)
+	 */
 	public static synchronized void release() {
-		if (libc != null) libc.malloc_trim(0);
+		if (libc == null || trainings == 0 || --trainings > 0) return;
+		libc.mallopt(M_TRIM_THRESHOLD, DEFAULT_TRIM_THRESHOLD);
+		libc.mallopt(M_TOP_PAD, DEFAULT_TOP_PAD);
+		libc.malloc_trim(0);
 	}
 }
