@@ -59,6 +59,7 @@ public final class OnnxNetwork implements AutoCloseable {
 			throw new IOException(e);
 		}
 		this.model = m;
+		OrtTempFolder.removeAtExit(); // ONNX Runtime has unpacked its libraries by now
 	}
 
 	/** ONNX Runtime settings each of these may override as a system property {@code imagify.ort.<name>}, for measuring. */

@@ -5,11 +5,17 @@ import static org.junit.jupiter.api.Assertions.*;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import ij.ImagePlus;
 import io.github.imagify.io.ImageFiles;
+import io.github.imagify.testing.ChildJvm;
 import io.github.imagify.testing.TestImages;
 
 /** The launcher with Fiji's --run syntax: exit codes and files on disk. */
@@ -28,6 +34,23 @@ class MainTest {
 		assertEquals(0, code);
 		assertEquals(8, ImageFiles.read(out.resolve("a.png")).getBitDepth());
 		assertEquals(ImagePlus.COLOR_RGB, ImageFiles.read(out.resolve("b.tif")).getType());
+	}
+
+	/** ONNX Runtime unpacks its libraries into the temporary directory; a run leaves no folder of them behind. */
+	@Test
+	void aRestoreLeavesNothingInTheTemporaryDirectory() throws Exception {
+		Path tmp = Files.createDirectory(dir.resolve("tmp"));
+		ImageFiles.write(new ImagePlus("a", TestImages.blobs(64, 64, 3)), dir.resolve("a.png"));
+		List<String> command = new ArrayList<>(ChildJvm.command("io.github.imagify.cli.Main", "--run", "Imagify Denoise",
+				"input='" + dir.resolve("a.png") + "',output='" + dir.resolve("a_restored.tif") + "'"));
+		command.add(1, "-Djava.io.tmpdir=" + tmp);
+		Process child = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(dir.resolve("log.txt").toFile()).start();
+		assertTrue(child.waitFor(120, TimeUnit.SECONDS), "the restore finishes");
+		assertEquals(0, child.exitValue(), Files.readString(dir.resolve("log.txt")));
+		assertTrue(Files.exists(dir.resolve("a_restored.tif")));
+		try (Stream<Path> left = Files.list(tmp)) {
+			assertEquals(List.of(), left.map(p -> p.getFileName().toString()).toList(), "left in java.io.tmpdir");
+		}
 	}
 
 	@Test
