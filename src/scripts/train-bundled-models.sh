@@ -3,7 +3,7 @@
 # Imagify's own "Imagify Train" command. denoise-gray in the jar comes from this recipe, 30 epochs then resumed to 70
 # (README, "The bundled models", says how the run went); denoise-rgb in the jar is still the first one, from this script as of commit c0dc61a (its
 # run below, on 60 RGB images, scored the same on the held-out set and was not shipped; RGB images are restored by
-# denoise-gray in opponent colours by default, 1.0-1.4 dB better); deblur is not bundled yet: this recipe (14 epochs on the grey set) ties with Richardson-Lucy, it does not beat it (README).
+# denoise-gray in opponent colours by default, 1.0-1.4 dB better); deblur is not bundled yet: this recipe (14 epochs on the grey set, and the same resumed to epochs=40) ties with Richardson-Lucy, it does not beat it by a clear margin (README).
 # Usage, from the repository root after `mvn -DskipTests package`:
 #   src/scripts/train-bundled-models.sh /path/to/shared/data/train /path/to/extra-photos [work-dir]
 # shared/data/train: the licensed images the project started from (licences beside them).
