@@ -20,7 +20,7 @@ import io.github.imagify.restore.Shard;
 
 /**
  * Restores the active image, or image files (a file or a folder) for batch and headless use.
- * Keys: {@code input}, {@code output}, {@code model}, {@code tile_size}, {@code threads}, {@code output_type};
+ * Keys: {@code input}, {@code output}, {@code model}, {@code tile_size}, {@code threads}, {@code output_type}, {@code ensemble};
  * for cluster job arrays {@code shard} (i/n) and {@code stitch}.
  * In a macro the restored image becomes the active image, also in batch mode and headless ({@link MacroHandoff}).
  */
@@ -53,6 +53,10 @@ public class DenoiseCommand extends ContextCommand {
 	@Parameter(label = "Threads", required = false, persist = false, min = "0", description = "CPU threads for ONNX Runtime; 0 = all cores")
 	private int threads = 0;
 
+	@Parameter(label = "Self-ensemble", required = false, persist = false, choices = { "1", "2", "4", "8" },
+			description = "Average the model's output over this many mirrored and rotated copies of the image: 1 = off; 8 is a little better and takes 8 times as long")
+	private String ensemble = "1";
+
 	@Parameter(label = "Output type", required = false, persist = false, choices = { FLOAT, INPUT },
 			description = "float: 32-bit results (RGB stays RGB); input: the input's bit depth, rounded and clipped to its range")
 	private String output_type = FLOAT;
@@ -84,7 +88,7 @@ public class DenoiseCommand extends ContextCommand {
 				throw new IllegalArgumentException("stitch=true assembles the bands of all shards: leave out 'shard' in the stitch step");
 			if (!batch && image == null)
 				throw new IllegalArgumentException("No image to restore: open an image, or set input=<file or folder> and output=<file or folder>");
-			try (ModelChoice models = new ModelChoice(model, tile_size, threads, log::info)) {
+			try (ModelChoice models = new ModelChoice(model, tile_size, threads, Ensemble.parse(ensemble), log::info)) {
 				RestoreListener listener = new CommandRestoreListener("Imagify Denoise", status, log);
 				if (batch) {
 					if (output == null || output.isBlank())

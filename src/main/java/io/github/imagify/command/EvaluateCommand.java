@@ -46,6 +46,10 @@ public class EvaluateCommand extends ContextCommand {
 			description = "A model file or a bundled model name; empty: denoise-gray (RGB in opponent colours)")
 	private String model = "";
 
+	@Parameter(label = "Self-ensemble", persist = false, required = false, choices = { "1", "2", "4", "8" },
+			description = "Average the model's output over this many mirrored and rotated copies of each image: 1 = off")
+	private String ensemble = "1";
+
 	@Parameter(label = "Degradation", persist = false, required = false,
 			choices = { "gaussian_noise", "gaussian_blur", "poisson_noise", "downscale" })
 	private String degradation = "gaussian_noise";
@@ -80,7 +84,7 @@ public class EvaluateCommand extends ContextCommand {
 			DegradationSpec spec = DegradationSpec.withDefaultNoise(degradation, blur_sigma, noise_sigma, poisson_peak, factor);
 			boolean pairs = degraded != null && !degraded.isBlank();
 			Path csv = output == null || output.isBlank() ? null : Path.of(output.trim());
-			try (ModelChoice models = new ModelChoice(model, Restorer.DEFAULT_TILE_SIZE, 0, log::info)) {
+			try (ModelChoice models = new ModelChoice(model, Restorer.DEFAULT_TILE_SIZE, 0, Ensemble.parse(ensemble), log::info)) {
 				log.info("Imagify Evaluate: " + (pairs ? "degraded/clean pairs" : spec.describe()) + ", seed " + seed);
 				List<Evaluator.Row> rows = new Evaluator(models, spec, seed, compare)
 						.evaluate(Path.of(images.trim()), pairs ? Path.of(degraded.trim()) : null, new CommandRestoreListener("Imagify Evaluate", status, log));

@@ -7,6 +7,7 @@ import java.util.Random;
 
 import io.github.imagify.degrade.Degradation;
 import io.github.imagify.image.FloatImage;
+import io.github.imagify.image.Symmetries;
 import io.github.imagify.image.Tiling;
 
 /**
@@ -132,8 +133,8 @@ public final class PatchSampler {
 		if (augment) {
 			int rot = rng.nextInt(4);
 			boolean flip = rng.nextBoolean();
-			clean = Augment.apply(clean, rot, flip);
-			input = Augment.apply(input, rot, flip);
+			clean = Symmetries.apply(clean, rot, flip);
+			input = Symmetries.apply(input, rot, flip);
 		}
 		im.range().normalize(clean);
 		im.range().normalize(input);

@@ -21,15 +21,23 @@ public final class ModelChoice implements AutoCloseable {
 	private final String model;
 	private final int tileSize;
 	private final int threads;
+	private final int ensemble;
 	/** Models whose use for RGB in opponent colours was logged. */
 	private final Set<String> opponentLogged = new HashSet<>();
 	private final Consumer<String> log;
 	private final Map<String, Restorer> loaded = new LinkedHashMap<>();
 
 	public ModelChoice(String model, int tileSize, int threads, Consumer<String> log) {
+		this(model, tileSize, threads, 1, log);
+	}
+
+	/** @param ensemble copies of each tile averaged ({@link Restorer#Restorer(ModelFile, int, int, int)}) */
+	public ModelChoice(String model, int tileSize, int threads, int ensemble, Consumer<String> log) {
+		Restorer.checkEnsemble(ensemble);
 		this.model = model;
 		this.tileSize = tileSize;
 		this.threads = threads;
+		this.ensemble = ensemble;
 		this.log = log;
 	}
 
@@ -44,9 +52,10 @@ public final class ModelChoice implements AutoCloseable {
 		Restorer restorer = loaded.get(name);
 		if (restorer == null) {
 			ModelFile file = BundledModels.resolve(model);
-			restorer = new Restorer(file, tileSize, threads);
+			restorer = new Restorer(file, tileSize, threads, ensemble);
 			loaded.put(name, restorer);
-			log.accept("Imagify Denoise: model '" + file.info().name() + "' (" + file.info().description() + ")");
+			log.accept("Imagify Denoise: model '" + file.info().name() + "' (" + file.info().description() + ")"
+					+ (ensemble > 1 ? ", self-ensemble of " + ensemble + " mirrored/rotated copies" : ""));
 		}
 		if (channels == 3 && restorer.colourThroughOpponent() && opponentLogged.add(name))
 			log.accept("Imagify Denoise: RGB goes through grey model '" + restorer.info().name() + "' in opponent colours (luminance and colour differences)");

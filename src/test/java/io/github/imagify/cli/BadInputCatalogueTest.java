@@ -103,6 +103,8 @@ class BadInputCatalogueTest {
 		fails("Imagify Denoise", denoise("one.png"), "1x1 pixels");
 		fails("Imagify Denoise", denoise("small.png"), "40x30 pixels, smaller than");
 		fails("Imagify Denoise", denoise("nan.tif"), "2 NaN or infinite pixels");
+		fails("Imagify Denoise", denoise("good.png") + ",ensemble=3", "ensemble must be 1, 2, 4 or 8");
+		fails("Imagify Evaluate", "images='" + inputs.resolve("clean") + "',ensemble=2.5", "ensemble must be 1, 2, 4 or 8");
 		fails("Imagify Denoise", denoise("rgb.tif") + ",model='" + inputs.resolve("two-channels.zip") + "'", "expects 2 channels per plane but the image has 3");
 	}
 

@@ -36,6 +36,28 @@ class MainTest {
 		assertEquals(ImagePlus.COLOR_RGB, ImageFiles.read(out.resolve("b.tif")).getType());
 	}
 
+	/** ensemble=8 reaches the restore: the result of a mirrored image is the mirrored result, which one pass is not. */
+	@Test
+	void theEnsembleKeyMakesTheRestoreMirrorSymmetric() throws Exception {
+		Path in = Files.createDirectory(dir.resolve("in"));
+		ImagePlus image = new ImagePlus("a", TestImages.blobs(64, 64, 3));
+		ImageFiles.write(image, in.resolve("a.tif"));
+		ImagePlus mirrored = image.duplicate();
+		mirrored.getProcessor().flipHorizontal();
+		ImageFiles.write(mirrored, in.resolve("mirrored.tif"));
+		double[] worst = new double[2];
+		for (int i = 0; i < 2; i++) {
+			String ensemble = i == 0 ? "1" : "8";
+			Path out = dir.resolve("out" + ensemble);
+			assertEquals(0, Main.run(new String[] { "--run", "Imagify Denoise", "input='" + in + "',output='" + out + "',ensemble=" + ensemble }));
+			ij.process.ImageProcessor a = ImageFiles.read(out.resolve("a.tif")).getProcessor(), m = ImageFiles.read(out.resolve("mirrored.tif")).getProcessor();
+			m.flipHorizontal();
+			for (int p = 0; p < a.getPixelCount(); p++) worst[i] = Math.max(worst[i], Math.abs(a.getf(p) - m.getf(p)));
+		}
+		assertTrue(worst[0] > 0.05, "one pass of the bundled model came out mirror-symmetric: " + worst[0]);
+		assertTrue(worst[1] < 0.01, "ensemble=8 is not mirror-symmetric: " + worst[1]);
+	}
+
 	/** ONNX Runtime unpacks its libraries into the temporary directory; a run leaves no folder of them behind. */
 	@Test
 	void aRestoreLeavesNothingInTheTemporaryDirectory() throws Exception {

@@ -24,6 +24,7 @@ import io.github.imagify.image.FloatImage;
 import io.github.imagify.image.ImagePlusImages;
 import io.github.imagify.image.OpponentColours;
 import io.github.imagify.image.PlaneView;
+import io.github.imagify.image.Symmetries;
 import io.github.imagify.io.ImageFiles;
 import io.github.imagify.metrics.Metrics;
 import io.github.imagify.model.UNetSpec;
@@ -73,6 +74,38 @@ class RestorerTest {
 		}
 		assertEquals(70, tiled.height());
 		assertEquals(90, tiled.width());
+	}
+
+	@Test
+	void selfEnsembleOfEightMakesTheRestoreEquivariantToMirrorsAndTurns() throws Exception {
+		// sides multiple of the pooling size, so a mirrored image keeps its pooling grid; not square, so turns swap them
+		FloatImage grey1 = random(1, 64, 72, 8, 0, 1000), rgb = random(3, 64, 72, 9, 0, 255);
+		try (Restorer eight = new Restorer(TestModels.randomModel(1, 2, 4, 11), 32, 1, 8)) {
+			assertEquals(8, eight.ensemble());
+			for (FloatImage img : List.of(grey1, rgb)) { // RGB goes through the grey model in opponent colours
+				FloatImage single = grey.restore(img, null), averaged = eight.restore(img, null);
+				double plainWorst = 0;
+				for (int k = 1; k < Symmetries.COUNT; k++) {
+					FloatImage turned = Symmetries.apply(img, k);
+					double d = maxDifference(eight.restore(turned, null), Symmetries.apply(averaged, k));
+					assertTrue(d <= 1e-4 * 1000, "ensemble of 8, symmetry " + k + ": differs by " + d);
+					plainWorst = Math.max(plainWorst, maxDifference(grey.restore(turned, null), Symmetries.apply(single, k)));
+				}
+				// the random network alone is not equivariant, so the property above is the ensemble's doing
+				assertTrue(plainWorst > 1e-2, "a random network came out equivariant: " + plainWorst);
+				assertTrue(maxDifference(single, averaged) > 1e-2);
+			}
+		}
+		for (int bad : new int[] { 0, 3, 16 })
+			assertTrue(assertThrows(IllegalArgumentException.class, () -> new Restorer(TestModels.randomModel(1, 2, 4, 11), 32, 1, bad))
+					.getMessage().startsWith("ensemble must be 1, 2, 4 or 8"));
+	}
+
+	static double maxDifference(FloatImage a, FloatImage b) {
+		assertTrue(a.sameShape(b));
+		double d = 0;
+		for (int i = 0; i < a.data().length; i++) d = Math.max(d, Math.abs(a.data()[i] - b.data()[i]));
+		return d;
 	}
 
 	@Test

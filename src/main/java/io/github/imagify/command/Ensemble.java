@@ -1,0 +1,23 @@
+package io.github.imagify.command;
+
+import io.github.imagify.restore.Restorer;
+
+/** The {@code ensemble} key of Denoise and Evaluate: a choice in the dialog, so a string; a number in macros. */
+final class Ensemble {
+
+	private Ensemble() {}
+
+	static int parse(String value) {
+		if (value == null || value.isBlank()) return 1;
+		double n;
+		try {
+			n = Double.parseDouble(value.trim()); // a macro may pass 8 or "8.0"
+		} catch (NumberFormatException e) {
+			n = Double.NaN;
+		}
+		if (n != Math.rint(n))
+			throw new IllegalArgumentException("ensemble must be 1, 2, 4 or 8 (copies of each tile, mirrored and rotated, whose outputs are averaged), got '" + value + "'");
+		Restorer.checkEnsemble((int) n);
+		return (int) n;
+	}
+}
