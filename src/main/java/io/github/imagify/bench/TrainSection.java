@@ -43,7 +43,7 @@ final class TrainSection {
 			for (int i = 0; i < 4; i++) ImageFiles.write(Inputs.clean8(512, i), folder.resolve("clean" + i + ".png"));
 			TrainingConfig config = new TrainingConfig(folder, null, DegradationSpec.fromMap(info.degradation()), patch, batch, 1,
 					warmUp + steps, number(info.training(), "learning_rate", 1e-3), spec.depth(), spec.baseFilters(), spec.dropout(),
-					spec.residual(), 0.1, 1, folder.resolve("bench-model.zip"), "bench", false, false);
+					spec.residual(), 0.1, 1, folder.resolve("bench-model.zip"), "bench", false, false, null);
 			List<Long> ends = new ArrayList<>(), endMillis = new ArrayList<>();
 			new Trainer(config, new TrainingListener() {
 				@Override

@@ -87,6 +87,10 @@ public class TrainCommand extends ContextCommand {
 	@Parameter(label = "Convert RGB images to grey (train a grey model)", persist = false, required = false)
 	private boolean as_grey = false;
 
+	@Parameter(label = "Start from model (fine-tune)", persist = false, required = false,
+			description = "Optional: a model file or bundled model name (denoise-gray, denoise-rgb) whose weights training starts from; depth, base filters and direct must match it")
+	private String start_from = "";
+
 	@Parameter(label = "Random seed", persist = false, required = false)
 	private long seed = 42;
 
@@ -110,7 +114,7 @@ public class TrainCommand extends ContextCommand {
 			DegradationSpec spec = DegradationSpec.withDefaultNoise(degradation, blur_sigma, noise_sigma, poisson_peak, factor);
 			TrainingConfig config = new TrainingConfig(Path.of(images.trim()), pairs ? Path.of(degraded.trim()) : null, spec,
 					patch_size, batch_size, epochs, steps_per_epoch, learning_rate, depth, base_filters, dropout, !direct,
-					0.1, seed, Path.of(model_out.trim()), null, !restart, as_grey);
+					0.1, seed, Path.of(model_out.trim()), null, !restart, as_grey, start_from);
 			if (ij.IJ.getInstance() != null) ij.IJ.resetEscape();
 			ResultsTable table = ResultsTable.getResultsTable(); // per-epoch figures, readable by macros with getResult()
 			table.reset();

@@ -22,6 +22,8 @@ import io.github.imagify.model.UNetSpec;
 import io.github.imagify.modelfile.ModelFile;
 import io.github.imagify.modelfile.ModelInfo;
 import io.github.imagify.onnx.OnnxExporter;
+import io.github.imagify.onnx.OnnxWeights;
+import io.github.imagify.restore.BundledModels;
 
 /**
  * Trains a U-Net on a folder of images and writes the best model (by validation loss) as an Imagify model
@@ -41,6 +43,8 @@ public final class Trainer {
 	private final TrainingConfig config;
 	private final TrainingListener listener;
 	private List<String> imageNames = List.of();
+	/** The model whose weights training starts from ({@code start_from}), or null. */
+	private ModelFile startModel;
 
 	public Trainer(TrainingConfig config, TrainingListener listener) {
 		this.config = config;
@@ -64,6 +68,7 @@ public final class Trainer {
 		PatchSampler sampler = new PatchSampler(images, config.patchSize(), degradation, config.validationFraction(), config.seed());
 		int channels = sampler.channels();
 		UNetSpec spec = new UNetSpec(channels, config.depth(), config.baseFilters(), config.dropout(), config.residual(), 1.0);
+		if (config.startFrom() != null) startModel = startingPoint(config.startFrom(), spec);
 		listener.log(String.format("Training on %d plane(s) from %s: %d training region(s), %d validation patch(es) of %dx%d, %s",
 				images.size(), config.images(), sampler.trainingCells(), sampler.validation().size(), config.patchSize(), config.patchSize(),
 				config.degraded() == null ? config.degradation().describe() : "pairs from " + config.degraded()));
@@ -142,6 +147,24 @@ public final class Trainer {
 
 	private record Start(ComputationGraph graph, Checkpoint.State state) {}
 
+	/**
+	 * The model {@code start_from} names, checked before any epoch runs: its network must be the one these settings
+	 * build (dropout aside, which only acts in training), or its weights would not fit.
+	 */
+	static ModelFile startingPoint(String model, UNetSpec spec) throws IOException {
+		ModelFile file = BundledModels.resolve(model);
+		UNetSpec theirs = UNetSpec.fromMap(file.info().network());
+		if (theirs.channels() != spec.channels())
+			throw new IllegalArgumentException("start_from model '" + file.info().name() + "' takes " + theirs.channels() + "-channel images but the training images have "
+					+ spec.channels() + (theirs.channels() == 1 ? "; set as_grey=true to train it on grey versions" : "; start from a model for " + spec.channels() + "-channel images"));
+		if (theirs.depth() != spec.depth() || theirs.baseFilters() != spec.baseFilters() || theirs.residual() != spec.residual()
+				|| theirs.inputScale() != spec.inputScale())
+			throw new IllegalArgumentException("start_from model '" + file.info().name() + "' is a U-Net of depth " + theirs.depth() + " with " + theirs.baseFilters()
+					+ " base filters" + (theirs.residual() ? "" : ", direct=true") + "; set depth=" + theirs.depth() + ",base_filters=" + theirs.baseFilters()
+					+ (theirs.residual() ? ",direct=false" : ",direct=true") + " to fine-tune it");
+		return file;
+	}
+
 	/** A new network, or the checkpointed one when resuming with the same settings. */
 	private Start start(UNetSpec spec, Checkpoint checkpoint, String settings) throws IOException {
 		// ND4J finds its backend with ServiceLoader on the context class loader, which under Fiji's plugin
@@ -159,6 +182,10 @@ public final class Trainer {
 				return new Start(checkpoint.loadNetwork(state), state);
 			}
 			ComputationGraph graph = UNet.build(spec, config.patchSize(), config.learningRate(), config.seed());
+			if (startModel != null) {
+				OnnxWeights.copyInto(startModel.onnx(), graph);
+				listener.log("Starting from the weights of model '" + startModel.info().name() + "' (" + config.startFrom() + ")");
+			}
 			return new Start(graph, new Checkpoint.State(0, Double.POSITIVE_INFINITY, 0, 0, settings, new ArrayList<>(), null));
 		} finally {
 			thread.setContextClassLoader(previous);
@@ -202,6 +229,10 @@ public final class Trainer {
 		training.put("steps_per_epoch", config.stepsPerEpoch());
 		training.put("learning_rate", config.learningRate());
 		training.put("seed", config.seed());
+		if (startModel != null) { // fine-tuned: how the starting point was trained belongs to this model's record too
+			training.put("start_from", startModel.info().name());
+			training.put("start_from_training", startModel.info().training());
+		}
 		training.put("best_epoch", bestEpoch);
 		training.put("best_validation_loss", bestLoss);
 		training.put("validation_psnr_normalized", 10 * Math.log10(1 / bestLoss));

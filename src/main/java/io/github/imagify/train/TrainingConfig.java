@@ -16,10 +16,11 @@ import io.github.imagify.image.Normalization;
  * @param degradation    synthetic degradation (ignored in pairs mode, but recorded)
  * @param modelOut       model file to write (the best model by validation loss)
  * @param asGrey         convert RGB training images to grey, to train a single-channel model
+ * @param startFrom      a model file or bundled model name whose weights training starts from (fine-tuning), or null
  */
 public record TrainingConfig(Path images, Path degraded, DegradationSpec degradation, int patchSize, int batchSize,
 		int epochs, int stepsPerEpoch, double learningRate, int depth, int baseFilters, double dropout, boolean residual,
-		double validationFraction, long seed, Path modelOut, String modelName, boolean resume, boolean asGrey) {
+		double validationFraction, long seed, Path modelOut, String modelName, boolean resume, boolean asGrey, String startFrom) {
 
 	public static final Normalization NORMALIZATION = Normalization.DEFAULT;
 
@@ -42,6 +43,7 @@ public record TrainingConfig(Path images, Path degraded, DegradationSpec degrada
 		if (patchSize % (1 << depth) != 0)
 			throw new IllegalArgumentException("patch_size " + patchSize + " must be a multiple of 2^depth = " + (1 << depth) + "; try " + ((patchSize >> depth) + 1 << depth));
 		if (degraded == null) degradation.validate();
+		if (startFrom != null && startFrom.isBlank()) startFrom = null;
 		if (modelName == null || modelName.isBlank()) {
 			String f = modelOut.getFileName().toString();
 			modelName = f.contains(".") ? f.substring(0, f.lastIndexOf('.')) : f;
@@ -64,6 +66,7 @@ public record TrainingConfig(Path images, Path degraded, DegradationSpec degrada
 		m.put("residual", residual);
 		m.put("seed", seed);
 		m.put("as_grey", asGrey);
+		if (startFrom != null) m.put("start_from", startFrom); // only when set, so earlier checkpoints still resume
 		return m;
 	}
 

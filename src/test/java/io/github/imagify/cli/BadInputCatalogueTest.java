@@ -135,6 +135,9 @@ class BadInputCatalogueTest {
 		fails("Imagify Train", "images='" + inputs.resolve("clean") + "',batch_size=0," + model, "batch_size");
 		fails("Imagify Train", "images='" + inputs.resolve("clean") + "',learning_rate=5," + model, "learning_rate");
 		fails("Imagify Train", "images='" + inputs.resolve("clean") + "',model_out='" + inputs.resolve("clean") + "'", "model_out");
+		fails("Imagify Train", "images='" + inputs.resolve("clean") + "',start_from='" + inputs.resolve("no-such-model.zip") + "'," + model, "no-such-model.zip");
+		fails("Imagify Train", "images='" + inputs.resolve("clean") + "',start_from='" + inputs.resolve("two-channels.zip") + "'," + model,
+				"takes 2-channel images but the training images have 1");
 	}
 
 	/** A read-only and a full output folder, for real: a tmpfs mounted in a private mount namespace around a child JVM. */

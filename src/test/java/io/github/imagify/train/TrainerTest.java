@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
@@ -25,7 +26,7 @@ class TrainerTest {
 
 	TrainingConfig config(Path images, Path out, int epochs, boolean resume) {
 		return new TrainingConfig(images, null, DegradationSpec.of("gaussian_noise", "", "30", 0, 2), 32, 8, epochs, 12, 3e-3,
-				2, 8, 0.0, true, 0.1, 5, out, null, resume, false);
+				2, 8, 0.0, true, 0.1, 5, out, null, resume, false, null);
 	}
 
 	@Test
@@ -65,6 +66,37 @@ class TrainerTest {
 	}
 
 	@Test
+	void fineTuningStartsFromAModelsWeightsAndRecordsIt() throws Exception {
+		Path images = TestImages.folder(dir, "clean", 3, 96, 10);
+		Path first = dir.resolve("first.zip");
+		Trainer.Result scratch = new Trainer(config(images, first, 3, false), null).train();
+		TrainingConfig fromFirst = new TrainingConfig(images, null, DegradationSpec.of("gaussian_noise", "", "30", 0, 2), 32, 8, 1, 12, 3e-3,
+				2, 8, 0.0, true, 0.1, 5, dir.resolve("tuned.zip"), null, false, false, first.toString());
+		List<String> log = new java.util.ArrayList<>();
+		Trainer.Result tuned = new Trainer(fromFirst, new TrainingListener() {
+			@Override
+			public void log(String message) { log.add(message); }
+		}).train();
+		assertTrue(log.stream().anyMatch(l -> l.startsWith("Starting from the weights of model 'first'")), log.toString());
+		// one epoch from the trained weights ends below where the same epoch from scratch ended
+		assertTrue(tuned.history().get(0).validationLoss() < scratch.history().get(0).validationLoss(),
+				tuned.history().get(0) + " vs " + scratch.history().get(0));
+		Map<String, Object> record = ModelFile.read(dir.resolve("tuned.zip")).info().training();
+		assertEquals("first", record.get("start_from"));
+		assertEquals(3.0, ((Number) ((Map<?, ?>) record.get("start_from_training")).get("epochs")).doubleValue());
+
+		TrainingConfig otherShape = new TrainingConfig(images, null, DegradationSpec.of("gaussian_noise", "", "30", 0, 2), 32, 8, 1, 12, 3e-3,
+				2, 16, 0.0, true, 0.1, 5, dir.resolve("wide.zip"), null, false, false, first.toString());
+		var e = assertThrows(IllegalArgumentException.class, () -> new Trainer(otherShape, null).train());
+		assertTrue(e.getMessage().contains("set depth=2,base_filters=8,direct=false"), e.getMessage());
+		assertFalse(java.nio.file.Files.exists(dir.resolve("wide.zip")));
+		TrainingConfig rgbModel = new TrainingConfig(images, null, DegradationSpec.of("gaussian_noise", "", "30", 0, 2), 32, 8, 1, 12, 3e-3,
+				2, 8, 0.0, true, 0.1, 5, dir.resolve("rgb.zip"), null, false, false, "denoise-rgb");
+		assertTrue(assertThrows(IllegalArgumentException.class, () -> new Trainer(rgbModel, null).train()).getMessage()
+				.contains("takes 3-channel images but the training images have 1"));
+	}
+
+	@Test
 	void resumesFromTheCheckpointWithoutRedoingEpochs() throws Exception {
 		Path images = TestImages.folder(dir, "clean", 2, 64, 20);
 		Path out = dir.resolve("model.zip");
@@ -84,7 +116,7 @@ class TrainerTest {
 
 		// other settings: a clear refusal, not a silent mix
 		TrainingConfig other = new TrainingConfig(images, null, DegradationSpec.of("gaussian_noise", "", "10", 0, 2), 32, 8, 4, 12, 3e-3,
-				2, 8, 0.0, true, 0.1, 5, out, null, true, false);
+				2, 8, 0.0, true, 0.1, 5, out, null, true, false, null);
 		var e = assertThrows(IllegalArgumentException.class, () -> new Trainer(other, null).train());
 		assertTrue(e.getMessage().contains("other settings"), e.getMessage());
 	}
@@ -116,10 +148,10 @@ class TrainerTest {
 		Path out = dir.resolve("m.zip");
 		DegradationSpec noise = DegradationSpec.of("gaussian_noise", "", "25", 0, 2);
 		assertTrue(assertThrows(IllegalArgumentException.class,
-				() -> new TrainingConfig(images, null, noise, 30, 8, 1, 1, 1e-3, 2, 8, 0, true, 0.1, 1, out, null, false, false))
+				() -> new TrainingConfig(images, null, noise, 30, 8, 1, 1, 1e-3, 2, 8, 0, true, 0.1, 1, out, null, false, false, null))
 				.getMessage().contains("patch_size"));
 		assertTrue(assertThrows(IllegalArgumentException.class,
-				() -> new TrainingConfig(images, null, noise, 32, 8, 0, 1, 1e-3, 2, 8, 0, true, 0.1, 1, out, null, false, false))
+				() -> new TrainingConfig(images, null, noise, 32, 8, 0, 1, 1e-3, 2, 8, 0, true, 0.1, 1, out, null, false, false, null))
 				.getMessage().contains("epochs"));
 		assertTrue(assertThrows(IllegalArgumentException.class, () -> DegradationSpec.of("gaussian_noise", "", "-3", 0, 2).validate())
 				.getMessage().contains("noise_sigma"));
