@@ -62,13 +62,14 @@ public final class Trainer {
 
 	private Result trainTheNetwork() throws IOException {
 		Degradation degradation = config.degraded() == null ? config.degradation().toDegradation() : null;
+		startModel = config.startFrom() == null ? null : BundledModels.resolve(config.startFrom()); // a wrong name fails before images load
 		List<TrainingImage> images = TrainingImages.load(config.images(), config.degraded(), degradation,
 				TrainingConfig.NORMALIZATION, config.seed(), config.asGrey());
 		imageNames = images.stream().map(TrainingImage::name).toList();
 		PatchSampler sampler = new PatchSampler(images, config.patchSize(), degradation, config.validationFraction(), config.seed());
 		int channels = sampler.channels();
 		UNetSpec spec = new UNetSpec(channels, config.depth(), config.baseFilters(), config.dropout(), config.residual(), 1.0);
-		if (config.startFrom() != null) startModel = startingPoint(config.startFrom(), spec);
+		if (startModel != null) checkFits(startModel, spec);
 		listener.log(String.format("Training on %d plane(s) from %s: %d training region(s), %d validation patch(es) of %dx%d, %s",
 				images.size(), config.images(), sampler.trainingCells(), sampler.validation().size(), config.patchSize(), config.patchSize(),
 				config.degraded() == null ? config.degradation().describe() : "pairs from " + config.degraded()));
@@ -148,11 +149,10 @@ public final class Trainer {
 	private record Start(ComputationGraph graph, Checkpoint.State state) {}
 
 	/**
-	 * The model {@code start_from} names, checked before any epoch runs: its network must be the one these settings
+	 * Checks the {@code start_from} model before any epoch runs: its network must be the one these settings
 	 * build (dropout aside, which only acts in training), or its weights would not fit.
 	 */
-	static ModelFile startingPoint(String model, UNetSpec spec) throws IOException {
-		ModelFile file = BundledModels.resolve(model);
+	static void checkFits(ModelFile file, UNetSpec spec) {
 		UNetSpec theirs = UNetSpec.fromMap(file.info().network());
 		if (theirs.channels() != spec.channels())
 			throw new IllegalArgumentException("start_from model '" + file.info().name() + "' takes " + theirs.channels() + "-channel images but the training images have "
@@ -162,7 +162,6 @@ public final class Trainer {
 			throw new IllegalArgumentException("start_from model '" + file.info().name() + "' is a U-Net of depth " + theirs.depth() + " with " + theirs.baseFilters()
 					+ " base filters" + (theirs.residual() ? "" : ", direct=true") + "; set depth=" + theirs.depth() + ",base_filters=" + theirs.baseFilters()
 					+ (theirs.residual() ? ",direct=false" : ",direct=true") + " to fine-tune it");
-		return file;
 	}
 
 	/** A new network, or the checkpointed one when resuming with the same settings. */

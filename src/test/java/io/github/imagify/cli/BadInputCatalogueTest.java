@@ -136,7 +136,7 @@ class BadInputCatalogueTest {
 		fails("Imagify Train", "images='" + inputs.resolve("clean") + "',learning_rate=5," + model, "learning_rate");
 		fails("Imagify Train", "images='" + inputs.resolve("clean") + "',model_out='" + inputs.resolve("clean") + "'", "model_out");
 		fails("Imagify Train", "images='" + inputs.resolve("clean") + "',start_from='" + inputs.resolve("no-such-model.zip") + "'," + model, "no-such-model.zip");
-		fails("Imagify Train", "images='" + inputs.resolve("clean") + "',start_from='" + inputs.resolve("two-channels.zip") + "'," + model,
+		fails("Imagify Train", "images='" + inputs.resolve("clean") + "',patch_size=32,start_from='" + inputs.resolve("two-channels.zip") + "'," + model,
 				"takes 2-channel images but the training images have 1");
 	}
 
