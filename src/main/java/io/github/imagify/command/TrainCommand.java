@@ -100,6 +100,10 @@ public class TrainCommand extends ContextCommand {
 	@Parameter(label = "Model file to write", persist = false, required = false)
 	private String model_out = "";
 
+	@Parameter(label = "Model name (optional)", persist = false, required = false,
+			description = "The name recorded in the model file, which Denoise logs; empty: model_out's file name without extension")
+	private String model_name = "";
+
 	@Parameter(label = "Model file", type = ItemIO.OUTPUT)
 	private File model_file;
 
@@ -114,7 +118,7 @@ public class TrainCommand extends ContextCommand {
 			DegradationSpec spec = DegradationSpec.withDefaultNoise(degradation, blur_sigma, noise_sigma, poisson_peak, factor);
 			TrainingConfig config = new TrainingConfig(Path.of(images.trim()), pairs ? Path.of(degraded.trim()) : null, spec,
 					patch_size, batch_size, epochs, steps_per_epoch, learning_rate, depth, base_filters, dropout, !direct,
-					0.1, seed, Path.of(model_out.trim()), null, !restart, as_grey, start_from);
+					0.1, seed, Path.of(model_out.trim()), model_name, !restart, as_grey, start_from);
 			if (ij.IJ.getInstance() != null) ij.IJ.resetEscape();
 			ResultsTable table = ResultsTable.getResultsTable(); // per-epoch figures, readable by macros with getResult()
 			table.reset();

@@ -109,14 +109,22 @@ class CommandsTest {
 		Path images = TestImages.folder(dir, "clean", 2, 64, 5);
 		Path model = dir.resolve("trained.zip");
 		CommandModule m = run(TrainCommand.class, Map.of("images", images.toString(), "model_out", model.toString(),
-				"patch_size", 32, "batch_size", 4, "epochs", 2, "steps_per_epoch", 3, "depth", 2, "base_filters", 4));
+				"patch_size", 32, "batch_size", 4, "epochs", 2, "steps_per_epoch", 3, "depth", 2, "base_filters", 4, "model_name", "my-denoiser"));
 		assertFalse(m.isCanceled(), m.getCancelReason());
 		assertEquals(model.toFile(), m.getOutput("model_file"));
 		assertEquals(2, ((Number) ModelFile.read(model).info().training().get("epochs_done")).intValue());
+		assertEquals("my-denoiser", ModelFile.read(model).info().name());
 		ij.measure.ResultsTable table = ij.measure.ResultsTable.getResultsTable(); // per-epoch figures for macros
 		assertEquals(2, table.size());
 		assertEquals(2, table.getValue("epoch", 1));
 		assertTrue(table.getValue("validation_psnr", 1) > 10);
+
+		Path tuned = dir.resolve("tuned.zip");
+		CommandModule t = run(TrainCommand.class, Map.of("images", images.toString(), "model_out", tuned.toString(), "start_from", model.toString(),
+				"patch_size", 32, "batch_size", 4, "epochs", 1, "steps_per_epoch", 3, "depth", 2, "base_filters", 4));
+		assertFalse(t.isCanceled(), t.getCancelReason());
+		assertEquals("my-denoiser", ModelFile.read(tuned).info().training().get("start_from"));
+		assertEquals("tuned", ModelFile.read(tuned).info().name());
 
 		CommandModule d = run(DenoiseCommand.class, Map.of("image", new ImagePlus("x", TestImages.blobs(33, 47, 9)), "model", model.toString()));
 		assertFalse(d.isCanceled(), d.getCancelReason());
