@@ -8,7 +8,7 @@ package io.github.imagify.image;
  * grey network sees the problem it was trained on. What it gains: natural colours are strongly correlated, so
  * the luminance carries most of the signal at up to sqrt(3) times the amplitude of one channel (relatively less
  * noise) and the colour differences are smooth (CBM3D's reason for filtering in such a space). Measured on the
- * held-out RGB images, the grey model restores 1.0-1.4 dB better this way than the RGB model (README).
+ * held-out RGB images, the grey model restores 1.0-1.5 dB better this way than the RGB model (README).
  */
 public final class OpponentColours {
 

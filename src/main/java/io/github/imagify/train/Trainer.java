@@ -164,6 +164,28 @@ public final class Trainer {
 					+ (theirs.residual() ? ",direct=false" : ",direct=true") + " to fine-tune it");
 	}
 
+	/**
+	 * How the model training started from was made, and the one it started from, and so on, nearest first: each entry
+	 * is a model's name and training record. A flat list, so the record's nesting stays bounded however often a model
+	 * is fine-tuned (model files refuse deeply nested metadata).
+	 */
+	static List<Map<String, Object>> startingChain(ModelInfo start) {
+		Map<String, Object> record = new LinkedHashMap<>(start.training());
+		Object earlier = record.remove("start_from_chain");
+		List<Map<String, Object>> chain = new ArrayList<>();
+		chain.add(Map.of("model", start.name(), "training", record));
+		if (earlier instanceof List<?> list)
+			for (Object entry : list)
+				if (entry instanceof Map<?, ?> m) chain.add(new LinkedHashMap<>(castKeys(m)));
+		return chain;
+	}
+
+	private static Map<String, Object> castKeys(Map<?, ?> m) {
+		Map<String, Object> out = new LinkedHashMap<>();
+		m.forEach((k, v) -> out.put(String.valueOf(k), v));
+		return out;
+	}
+
 	/** A new network, or the checkpointed one when resuming with the same settings. */
 	private Start start(UNetSpec spec, Checkpoint checkpoint, String settings) throws IOException {
 		// ND4J finds its backend with ServiceLoader on the context class loader, which under Fiji's plugin
@@ -228,9 +250,9 @@ public final class Trainer {
 		training.put("steps_per_epoch", config.stepsPerEpoch());
 		training.put("learning_rate", config.learningRate());
 		training.put("seed", config.seed());
-		if (startModel != null) { // fine-tuned: how the starting point was trained belongs to this model's record too
+		if (startModel != null) {
 			training.put("start_from", startModel.info().name());
-			training.put("start_from_training", startModel.info().training());
+			training.put("start_from_chain", startingChain(startModel.info()));
 		}
 		training.put("best_epoch", bestEpoch);
 		training.put("best_validation_loss", bestLoss);

@@ -83,7 +83,16 @@ class TrainerTest {
 				tuned.history().get(0) + " vs " + scratch.history().get(0));
 		Map<String, Object> record = ModelFile.read(dir.resolve("tuned.zip")).info().training();
 		assertEquals("first", record.get("start_from"));
-		assertEquals(3.0, ((Number) ((Map<?, ?>) record.get("start_from_training")).get("epochs")).doubleValue());
+		List<?> chain = (List<?>) record.get("start_from_chain");
+		assertEquals("first", ((Map<?, ?>) chain.get(0)).get("model"));
+		assertEquals(3.0, ((Number) ((Map<?, ?>) ((Map<?, ?>) chain.get(0)).get("training")).get("epochs")).doubleValue());
+		// fine-tuned again: the chain grows by one entry, nearest first, and its nesting stays the same
+		TrainingConfig again = new TrainingConfig(images, null, DegradationSpec.of("gaussian_noise", "", "30", 0, 2), 32, 8, 1, 12, 1e-3,
+				2, 8, 0.0, true, 0.1, 5, dir.resolve("again.zip"), null, false, false, dir.resolve("tuned.zip").toString());
+		new Trainer(again, null).train();
+		List<?> longer = (List<?>) ModelFile.read(dir.resolve("again.zip")).info().training().get("start_from_chain");
+		assertEquals(List.of("tuned", "first"), longer.stream().map(e -> ((Map<?, ?>) e).get("model")).toList());
+		assertFalse(((Map<?, ?>) ((Map<?, ?>) longer.get(0)).get("training")).containsKey("start_from_chain"));
 
 		TrainingConfig otherShape = new TrainingConfig(images, null, DegradationSpec.of("gaussian_noise", "", "30", 0, 2), 32, 8, 1, 12, 3e-3,
 				2, 16, 0.0, true, 0.1, 5, dir.resolve("wide.zip"), null, false, false, first.toString());
