@@ -15,8 +15,7 @@ final class Ensemble {
 		} catch (NumberFormatException e) {
 			n = Double.NaN;
 		}
-		if (n != Math.rint(n))
-			throw new IllegalArgumentException("ensemble must be 1, 2, 4 or 8 (copies of each tile, mirrored and rotated, whose outputs are averaged), got '" + value + "'");
+		if (n != Math.rint(n)) throw Restorer.badEnsemble("'" + value + "'");
 		Restorer.checkEnsemble((int) n);
 		return (int) n;
 	}

@@ -65,8 +65,12 @@ public final class Restorer implements AutoCloseable {
 
 	/** Refuses an ensemble size other than 1, 2, 4 or 8. */
 	public static void checkEnsemble(int ensemble) {
-		if (ensemble != 1 && ensemble != 2 && ensemble != 4 && ensemble != 8)
-			throw new IllegalArgumentException("ensemble must be 1, 2, 4 or 8 (copies of each tile, mirrored and rotated, whose outputs are averaged), got " + ensemble);
+		if (ensemble != 1 && ensemble != 2 && ensemble != 4 && ensemble != 8) throw badEnsemble(String.valueOf(ensemble));
+	}
+
+	/** The one error for a bad {@code ensemble} value, as given. */
+	public static IllegalArgumentException badEnsemble(String value) {
+		return new IllegalArgumentException("ensemble must be 1, 2, 4 or 8 (copies of each tile, mirrored and rotated, whose outputs are averaged), got " + value);
 	}
 
 	/**
