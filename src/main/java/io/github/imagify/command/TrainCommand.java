@@ -48,6 +48,10 @@ public class TrainCommand extends ContextCommand {
 			description = "Empty: 25 for gaussian_noise, no added noise for the other degradations")
 	private String noise_sigma = "";
 
+	@Parameter(label = "Noise sigma draw (for a range)", persist = false, required = false, choices = { "uniform", "favour_low" },
+			description = "How a noise sigma range is sampled: uniform, or favour_low (half the patches in the lowest quarter of the range)")
+	private String noise_sigma_draw = "uniform";
+
 	@Parameter(label = "Blur sigma in px (1.5 or 0.5-3)", persist = false, required = false)
 	private String blur_sigma = "1.5";
 
@@ -115,7 +119,8 @@ public class TrainCommand extends ContextCommand {
 			if (model_out == null || model_out.isBlank())
 				throw new IllegalArgumentException("'model_out' is not set; give the model file to write, e.g. model_out=/path/my-model.zip");
 			boolean pairs = degraded != null && !degraded.isBlank();
-			DegradationSpec spec = DegradationSpec.withDefaultNoise(degradation, blur_sigma, noise_sigma, poisson_peak, factor);
+			DegradationSpec spec = DegradationSpec.withDefaultNoise(degradation, blur_sigma, noise_sigma, poisson_peak, factor)
+					.withNoiseDraw(noise_sigma_draw);
 			TrainingConfig config = new TrainingConfig(Path.of(images.trim()), pairs ? Path.of(degraded.trim()) : null, spec,
 					patch_size, batch_size, epochs, steps_per_epoch, learning_rate, depth, base_filters, dropout, !direct,
 					0.1, seed, Path.of(model_out.trim()), model_name, !restart, as_grey, start_from);

@@ -28,6 +28,16 @@ final class Args {
 		return min == max ? min : min + rng.nextDouble() * (max - min);
 	}
 
+	/**
+	 * A draw from [min, max] with density falling as 1/sqrt: min + (max - min) u^2 for uniform u, so half the draws
+	 * land in the lowest quarter of the range; a fixed value when min == max.
+	 */
+	static double drawFavouringLow(double min, double max, java.util.Random rng) {
+		if (min == max) return min;
+		double u = rng.nextDouble();
+		return min + u * u * (max - min);
+	}
+
 	/** A number as a user would write it: "3" rather than "3.0". */
 	static String num(double v) {
 		if (!Double.isFinite(v)) return Double.toString(v);

@@ -19,19 +19,31 @@ import java.util.regex.Pattern;
  *                      gaussian_blur and downscale when noiseSigmaMax > 0)
  * @param poissonPeak   photons at the top of the range (poisson_noise)
  * @param factor        downscale factor (downscale)
+ * @param noiseFavourLow draw a noise sigma range favouring low sigmas ({@value #FAVOUR_LOW}) instead of uniformly
+ *                      ({@value #UNIFORM}): with MSE, the noisiest patches dominate a blind denoiser's loss, so
+ *                      uniform draws train the low sigmas least
  */
 public record DegradationSpec(String type, double blurSigmaMin, double blurSigmaMax, double noiseSigmaMin,
-		double noiseSigmaMax, double poissonPeak, int factor) {
+		double noiseSigmaMax, double poissonPeak, int factor, boolean noiseFavourLow) {
 
 	public static final String GAUSSIAN_NOISE = "gaussian_noise";
 	public static final String GAUSSIAN_BLUR = "gaussian_blur";
 	public static final String POISSON_NOISE = "poisson_noise";
 	public static final String DOWNSCALE = "downscale";
 	public static final List<String> TYPES = List.of(GAUSSIAN_NOISE, GAUSSIAN_BLUR, POISSON_NOISE, DOWNSCALE);
+	/** Values of the noise_sigma_draw key. */
+	public static final String UNIFORM = "uniform", FAVOUR_LOW = "favour_low";
+	private static final String NOISE_DRAW = "noise_sigma_draw";
 
 	private static final String NUMBER = "[+-]?(?:\\d+(?:\\.\\d*)?|\\.\\d+)(?:[eE][+-]?\\d+)?";
 	private static final Pattern SINGLE = Pattern.compile(NUMBER);
 	private static final Pattern RANGE = Pattern.compile("(" + NUMBER + ")\\s*-\\s*(" + NUMBER + ")");
+
+	/** A spec with noise sigmas drawn uniformly. */
+	public DegradationSpec(String type, double blurSigmaMin, double blurSigmaMax, double noiseSigmaMin, double noiseSigmaMax,
+			double poissonPeak, int factor) {
+		this(type, blurSigmaMin, blurSigmaMax, noiseSigmaMin, noiseSigmaMax, poissonPeak, factor, false);
+	}
 
 	/**
 	 * Parses the user's settings. A sigma is one number ("25") or a range "min-max" ("0-55", "0.5-3"); empty or
@@ -54,6 +66,14 @@ public record DegradationSpec(String type, double blurSigmaMin, double blurSigma
 		return of(type, blurSigma, noise, poissonPeak, factor);
 	}
 
+	/** This spec with the noise_sigma_draw key's value: {@value #UNIFORM} (or empty) or {@value #FAVOUR_LOW}. */
+	public DegradationSpec withNoiseDraw(String draw) {
+		String d = draw == null || draw.isBlank() ? UNIFORM : draw.trim().toLowerCase(Locale.ROOT);
+		if (!d.equals(UNIFORM) && !d.equals(FAVOUR_LOW))
+			throw new IllegalArgumentException(NOISE_DRAW + " must be '" + UNIFORM + "' or '" + FAVOUR_LOW + "', got '" + draw + "'");
+		return new DegradationSpec(type, blurSigmaMin, blurSigmaMax, noiseSigmaMin, noiseSigmaMax, poissonPeak, factor, d.equals(FAVOUR_LOW));
+	}
+
 	/** Throws IllegalArgumentException, naming the setting, if this spec cannot make a degradation. */
 	public void validate() {
 		toDegradation();
@@ -65,7 +85,7 @@ public record DegradationSpec(String type, double blurSigmaMin, double blurSigma
 			throw new IllegalArgumentException("degradation must be one of " + String.join(", ", TYPES) + ", got '" + type + "'");
 		List<Degradation> steps = new ArrayList<>();
 		switch (type) {
-			case GAUSSIAN_NOISE -> steps.add(new GaussianNoise(noiseSigmaMin, noiseSigmaMax));
+			case GAUSSIAN_NOISE -> steps.add(new GaussianNoise(noiseSigmaMin, noiseSigmaMax, noiseFavourLow));
 			case GAUSSIAN_BLUR -> steps.add(new GaussianBlur(blurSigmaMin, blurSigmaMax));
 			case POISSON_NOISE -> steps.add(new PoissonNoise(poissonPeak));
 			case DOWNSCALE -> steps.add(new Downscale(factor));
@@ -73,14 +93,14 @@ public record DegradationSpec(String type, double blurSigmaMin, double blurSigma
 		}
 		if (GAUSSIAN_BLUR.equals(type) || DOWNSCALE.equals(type)) { // optional light sensor noise on top
 			Args.checkRange("noise_sigma", noiseSigmaMin, noiseSigmaMax);
-			if (noiseSigmaMax > 0) steps.add(new GaussianNoise(noiseSigmaMin, noiseSigmaMax));
+			if (noiseSigmaMax > 0) steps.add(new GaussianNoise(noiseSigmaMin, noiseSigmaMax, noiseFavourLow));
 		}
 		return steps.size() == 1 ? steps.get(0) : new Chain(steps);
 	}
 
 	/** Short human text for logs and model descriptions, e.g. "gaussian_noise sigma 0-55 (0..255 scale)". */
 	public String describe() {
-		String noise = "gaussian_noise sigma " + Args.range(noiseSigmaMin, noiseSigmaMax) + " (0..255 scale)";
+		String noise = describeNoise(noiseSigmaMin, noiseSigmaMax, noiseFavourLow);
 		String extraNoise = noiseSigmaMax > 0 ? " + " + noise : "";
 		if (type == null) return "unknown degradation";
 		return switch (type) {
@@ -92,7 +112,12 @@ public record DegradationSpec(String type, double blurSigmaMin, double blurSigma
 		};
 	}
 
-	/** Flat map with snake_case keys, for JSON metadata. */
+	/** "gaussian_noise sigma 0-55 (0..255 scale)", noting a draw that favours low sigmas. */
+	static String describeNoise(double min, double max, boolean favourLow) {
+		return "gaussian_noise sigma " + Args.range(min, max) + " (0..255 scale" + (favourLow && min != max ? ", low sigmas favoured)" : ")");
+	}
+
+	/** Flat map with snake_case keys, for JSON metadata; noise_sigma_draw only when not uniform, as before it existed. */
 	public Map<String, Object> toMap() {
 		Map<String, Object> m = new LinkedHashMap<>();
 		m.put("type", type);
@@ -102,10 +127,14 @@ public record DegradationSpec(String type, double blurSigmaMin, double blurSigma
 		m.put("noise_sigma_max", noiseSigmaMax);
 		m.put("poisson_peak", poissonPeak);
 		m.put("factor", factor);
+		if (noiseFavourLow) m.put(NOISE_DRAW, FAVOUR_LOW);
 		return m;
 	}
 
-	/** Reads {@link #toMap()}'s keys back; numbers may be any {@link Number} (or numeric text); missing ones are 0. */
+	/**
+	 * Reads {@link #toMap()}'s keys back; numbers may be any {@link Number} (or numeric text); missing ones are 0,
+	 * a missing noise_sigma_draw is uniform.
+	 */
 	public static DegradationSpec fromMap(Map<String, ?> m) {
 		if (m == null) throw new IllegalArgumentException("degradation metadata is missing");
 		Object type = m.get("type");
@@ -113,7 +142,8 @@ public record DegradationSpec(String type, double blurSigmaMin, double blurSigma
 		if (factor != Math.rint(factor) || Math.abs(factor) > Integer.MAX_VALUE)
 			throw new IllegalArgumentException("factor must be a whole number, got " + m.get("factor"));
 		return new DegradationSpec(type == null ? null : type.toString(), number(m, "blur_sigma_min"), number(m, "blur_sigma_max"),
-				number(m, "noise_sigma_min"), number(m, "noise_sigma_max"), number(m, "poisson_peak"), (int) factor);
+				number(m, "noise_sigma_min"), number(m, "noise_sigma_max"), number(m, "poisson_peak"), (int) factor)
+				.withNoiseDraw(m.get(NOISE_DRAW) == null ? null : m.get(NOISE_DRAW).toString());
 	}
 
 	private static double number(Map<String, ?> m, String key) {

@@ -6,19 +6,26 @@ import io.github.imagify.image.FloatImage;
 
 /**
  * Additive white Gaussian noise, the classic denoising benchmark degradation. Sigma is given on the 0..255
- * scale (as in the literature) and drawn uniformly per call from [sigmaMin, sigmaMax], which trains a blind
- * denoiser; it is scaled by dataRange/255 so it means the same for any bit depth. Values are not clipped,
+ * scale (as in the literature) and drawn per call from [sigmaMin, sigmaMax], which trains a blind denoiser:
+ * uniformly, or favouring low sigmas (see {@link DegradationSpec#noiseFavourLow()}); it is scaled by
+ * dataRange/255 so it means the same for any bit depth. Values are not clipped,
  * because clipping would bias the noise at dark and bright pixels and real float data is not clipped either.
  */
 public final class GaussianNoise implements Degradation {
 
 	private final double sigmaMin;
 	private final double sigmaMax;
+	private final boolean favourLow;
 
-	public GaussianNoise(double sigmaMin, double sigmaMax) {
+	public GaussianNoise(double sigmaMin, double sigmaMax, boolean favourLow) {
 		Args.checkRange("noise_sigma", sigmaMin, sigmaMax);
 		this.sigmaMin = sigmaMin;
 		this.sigmaMax = sigmaMax;
+		this.favourLow = favourLow;
+	}
+
+	public GaussianNoise(double sigmaMin, double sigmaMax) {
+		this(sigmaMin, sigmaMax, false);
 	}
 
 	public GaussianNoise(double sigma) {
@@ -28,7 +35,8 @@ public final class GaussianNoise implements Degradation {
 	@Override
 	public FloatImage apply(FloatImage clean, double dataRange, Random rng) {
 		Args.checkDataRange(dataRange);
-		double std = Args.draw(sigmaMin, sigmaMax, rng) * dataRange / 255;
+		double sigma = favourLow ? Args.drawFavouringLow(sigmaMin, sigmaMax, rng) : Args.draw(sigmaMin, sigmaMax, rng);
+		double std = sigma * dataRange / 255;
 		FloatImage out = clean.copy();
 		if (std == 0) return out;
 		float[] d = out.data();
@@ -43,6 +51,6 @@ public final class GaussianNoise implements Degradation {
 
 	@Override
 	public String toString() {
-		return "gaussian_noise sigma " + Args.range(sigmaMin, sigmaMax) + " (0..255 scale)";
+		return DegradationSpec.describeNoise(sigmaMin, sigmaMax, favourLow);
 	}
 }

@@ -131,6 +131,7 @@ class BadInputCatalogueTest {
 		fails("Imagify Train", "images='" + inputs.resolve("clean") + "',patch_size=256," + model, "patch_size");
 		fails("Imagify Train", "images='" + inputs.resolve("clean") + "',epochs=0," + model, "epochs");
 		fails("Imagify Train", "images='" + inputs.resolve("clean") + "',noise_sigma=-5," + model, "noise_sigma");
+		fails("Imagify Train", "images='" + inputs.resolve("clean") + "',noise_sigma='0-55',noise_sigma_draw='lowest'," + model, "noise_sigma_draw");
 		fails("Imagify Train", "images='" + inputs.resolve("clean") + "',degradation='gaussian_blur',blur_sigma='3-1'," + model, "blur_sigma");
 		fails("Imagify Train", "images='" + inputs.resolve("clean") + "',batch_size=0," + model, "batch_size");
 		fails("Imagify Train", "images='" + inputs.resolve("clean") + "',learning_rate=5," + model, "learning_rate");

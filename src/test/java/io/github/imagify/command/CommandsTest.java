@@ -120,11 +120,15 @@ class CommandsTest {
 		assertTrue(table.getValue("validation_psnr", 1) > 10);
 
 		Path tuned = dir.resolve("tuned.zip");
-		CommandModule t = run(TrainCommand.class, Map.of("images", images.toString(), "model_out", tuned.toString(), "start_from", model.toString(),
-				"patch_size", 32, "batch_size", 4, "epochs", 1, "steps_per_epoch", 3, "depth", 2, "base_filters", 4));
+		Map<String, Object> fineTune = new java.util.HashMap<>(Map.of("images", images.toString(), "model_out", tuned.toString(),
+				"start_from", model.toString(), "patch_size", 32, "batch_size", 4, "epochs", 1, "steps_per_epoch", 3, "depth", 2, "base_filters", 4));
+		fineTune.putAll(Map.of("noise_sigma", "0-55", "noise_sigma_draw", "favour_low"));
+		CommandModule t = run(TrainCommand.class, fineTune);
 		assertFalse(t.isCanceled(), t.getCancelReason());
 		assertEquals("my-denoiser", ModelFile.read(tuned).info().training().get("start_from"));
 		assertEquals("tuned", ModelFile.read(tuned).info().name());
+		assertEquals("favour_low", ModelFile.read(tuned).info().degradation().get("noise_sigma_draw"));
+		assertTrue(ModelFile.read(tuned).info().description().contains("low sigmas favoured"), ModelFile.read(tuned).info().description());
 
 		CommandModule d = run(DenoiseCommand.class, Map.of("image", new ImagePlus("x", TestImages.blobs(33, 47, 9)), "model", model.toString()));
 		assertFalse(d.isCanceled(), d.getCancelReason());

@@ -120,4 +120,21 @@ class DegradationSpecTest {
 		assertEquals("poisson_noise peak 30", DegradationSpec.of("poisson_noise", "", "", 30, 2).describe());
 		assertEquals("downscale x4", DegradationSpec.of("downscale", "", "0", 30, 4).describe());
 	}
+
+	@Test
+	void noiseSigmaDrawIsRecordedOnlyWhenItFavoursLowSigmas() {
+		DegradationSpec uniform = DegradationSpec.of("gaussian_noise", "", "0-55", 0, 2);
+		assertEquals(uniform, uniform.withNoiseDraw(null));
+		assertEquals(uniform, uniform.withNoiseDraw(" Uniform "));
+		assertFalse(uniform.toMap().containsKey("noise_sigma_draw"), "uniform maps (and resume keys) stay as they were");
+		DegradationSpec low = uniform.withNoiseDraw("favour_low");
+		assertTrue(low.noiseFavourLow());
+		assertEquals("favour_low", low.toMap().get("noise_sigma_draw"));
+		assertEquals(low, DegradationSpec.fromMap(low.toMap()));
+		assertEquals("gaussian_noise sigma 0-55 (0..255 scale, low sigmas favoured)", low.describe());
+		assertEquals(low.describe(), low.toDegradation().toString());
+		assertEquals("gaussian_blur sigma 1 px + gaussian_noise sigma 0-5 (0..255 scale, low sigmas favoured)",
+				DegradationSpec.of("gaussian_blur", "1", "0-5", 0, 2).withNoiseDraw("favour_low").toDegradation().toString());
+		assertEquals("noise_sigma_draw must be 'uniform' or 'favour_low', got 'lowest'", error(() -> uniform.withNoiseDraw("lowest")));
+	}
 }

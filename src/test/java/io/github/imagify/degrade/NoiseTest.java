@@ -83,6 +83,29 @@ class NoiseTest {
 		assertTrue(lo < 15 && hi > 40 && hi < 56.5, lo + " .. " + hi);
 	}
 
+	@Test
+	void favouringLowSigmasPutsHalfTheDrawsInTheLowestQuarterOfTheRange() {
+		FloatImage flat = constant(64, 64, 100);
+		int draws = 400;
+		int[] low = new int[2];
+		double[] highest = new double[2];
+		for (int mode = 0; mode < 2; mode++) {
+			GaussianNoise noise = new GaussianNoise(0, 55, mode == 1);
+			Random rng = new Random(12);
+			for (int i = 0; i < draws; i++) {
+				double sd = Math.sqrt(stats(flat, noise.apply(flat, 255, rng))[1]);
+				if (sd < 55 / 4.0) low[mode]++;
+				highest[mode] = Math.max(highest[mode], sd);
+			}
+		}
+		// expected fractions 1/4 (uniform) and 1/2 (u^2); a binomial sd over 400 draws is 0.025
+		assertEquals(0.25, low[0] / (double) draws, 0.08, "uniform");
+		assertEquals(0.50, low[1] / (double) draws, 0.08, "favour_low");
+		assertTrue(highest[1] > 45, "the whole range is still drawn: " + highest[1]);
+		assertEquals(new GaussianNoise(25, 25, true).apply(flat, 255, new Random(3)), new GaussianNoise(25).apply(flat, 255, new Random(3)),
+				"a fixed sigma is the same either way");
+	}
+
 	private static void checkPoisson(double lambda, long seed) {
 		// with peak = lambda and value = dataRange, the count has mean and variance lambda
 		double range = 255, peak = lambda;
