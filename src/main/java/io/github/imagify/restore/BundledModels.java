@@ -17,7 +17,9 @@ public final class BundledModels {
 	static final String FOLDER = "/io/github/imagify/models/";
 	public static final String DEFAULT_GRAY = "denoise-gray";
 	public static final String DEFAULT_RGB = "denoise-rgb";
-	public static final List<String> NAMES = List.of(DEFAULT_GRAY, DEFAULT_RGB);
+	/** Gaussian blur 0.5..3 px with light noise; only used when named. */
+	public static final String DEBLUR = "deblur";
+	public static final List<String> NAMES = List.of(DEFAULT_GRAY, DEFAULT_RGB, DEBLUR);
 
 	private BundledModels() {}
 
