@@ -1,6 +1,7 @@
 // Restore every image of a folder with Imagify and save the results under the same names.
 // Headless:  ImageJ-linux64 --headless -batch macros/denoise_folder.ijm "/path/in,/path/out"
-// The model key is optional: empty uses the bundled default; a bundled name or a model file path also work.
+// The model key is optional: empty uses the bundled default denoiser; a bundled name (denoise-gray, denoise-rgb,
+// deblur for Gaussian blur) or a model file path also work.
 args = split(getArgument(), ",");
 if (args.length < 2) exit("Usage: denoise_folder.ijm \"<input folder>,<output folder>[,<model>]\"");
 input = args[0];
