@@ -1,4 +1,5 @@
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Random;
 
@@ -7,8 +8,9 @@ import io.github.imagify.degrade.GaussianNoise;
 import io.github.imagify.image.FloatImage;
 import io.github.imagify.image.ImagePlusImages;
 import io.github.imagify.image.OpponentColours;
-import io.github.imagify.image.PlaneView;
+import io.github.imagify.image.Tiling;
 import io.github.imagify.io.ImageFiles;
+import io.github.imagify.metrics.Metrics;
 import io.github.imagify.restore.ModelChoice;
 
 /**
@@ -53,29 +55,19 @@ public class OpponentErrorSplit {
 	/** MSE per opponent channel. */
 	static double[] channelMse(FloatImage clean, FloatImage result) {
 		FloatImage a = opponent(clean), b = opponent(result);
-		int n = a.planeSize();
 		double[] mse = new double[3];
-		for (int c = 0; c < 3; c++) {
-			double sum = 0;
-			for (int i = 0; i < n; i++) {
-				double d = a.data()[c * n + i] - b.data()[c * n + i];
-				sum += d * d;
-			}
-			mse[c] = sum / n;
-		}
+		for (int c = 0; c < 3; c++)
+			mse[c] = Metrics.mse(channel(a, c), channel(b, c));
 		return mse;
 	}
 
 	static FloatImage opponent(FloatImage rgb) {
-		PlaneView view = OpponentColours.view(rgb);
-		FloatImage out = new FloatImage(3, rgb.height(), rgb.width());
-		float[] row = new float[rgb.width()];
-		for (int c = 0; c < 3; c++)
-			for (int y = 0; y < rgb.height(); y++) {
-				view.read(c, y, 0, row.length, row, 0);
-				out.write(c, y, 0, row.length, row, 0);
-			}
-		return out;
+		return Tiling.extract(OpponentColours.view(rgb), 0, 0, rgb.height(), rgb.width());
+	}
+
+	static FloatImage channel(FloatImage image, int c) {
+		int n = image.planeSize();
+		return new FloatImage(1, image.height(), image.width(), Arrays.copyOfRange(image.data(), c * n, (c + 1) * n));
 	}
 
 	static FloatImage clipped(FloatImage image) {

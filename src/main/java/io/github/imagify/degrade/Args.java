@@ -25,17 +25,17 @@ final class Args {
 
 	/** Uniform draw from [min, max]; a fixed value (no draw) when min == max. */
 	static double draw(double min, double max, java.util.Random rng) {
-		return min == max ? min : min + rng.nextDouble() * (max - min);
+		return draw(min, max, false, rng);
 	}
 
 	/**
-	 * A draw from [min, max] with density falling as 1/sqrt: min + (max - min) u^2 for uniform u, so half the draws
-	 * land in the lowest quarter of the range; a fixed value when min == max.
+	 * A draw from [min, max]: min + (max - min) u for uniform u, or with {@code favourLow} min + (max - min) u^2 (density
+	 * falling as 1/sqrt, half the draws in the lowest quarter); a fixed value (no draw) when min == max.
 	 */
-	static double drawFavouringLow(double min, double max, java.util.Random rng) {
+	static double draw(double min, double max, boolean favourLow, java.util.Random rng) {
 		if (min == max) return min;
 		double u = rng.nextDouble();
-		return min + u * u * (max - min);
+		return min + (favourLow ? u * u : u) * (max - min);
 	}
 
 	/** A number as a user would write it: "3" rather than "3.0". */

@@ -35,8 +35,7 @@ public final class GaussianNoise implements Degradation {
 	@Override
 	public FloatImage apply(FloatImage clean, double dataRange, Random rng) {
 		Args.checkDataRange(dataRange);
-		double sigma = favourLow ? Args.drawFavouringLow(sigmaMin, sigmaMax, rng) : Args.draw(sigmaMin, sigmaMax, rng);
-		double std = sigma * dataRange / 255;
+		double std = Args.draw(sigmaMin, sigmaMax, favourLow, rng) * dataRange / 255;
 		FloatImage out = clean.copy();
 		if (std == 0) return out;
 		float[] d = out.data();
