@@ -41,9 +41,9 @@ run "images='$(realpath "$work/gray")',as_grey=true,$denoise,model_out='$(realpa
 # denoise-gray in the jar then went on from that run's checkpoint to 70 epochs: the same command with epochs=70 (a
 # warm restart: the learning rate goes back up to where a 70-epoch schedule is at epoch 30, then decays again)
 run "images='$(realpath "$work/gray")',as_grey=true,${denoise/epochs=30/epochs=70},model_out='$(realpath "$work")/denoise-gray.zip'"
-# then fine-tuned from it (start_from) for 30 more epochs at half the learning rate, decaying to 5e-5, seed 2 (that
-# run wrote model_out denoise-gray-ft64.zip; its imagify.json got the name denoise-gray when it was bundled, which
-# model_name gives here), and from that for 50 more, seed 3: this is the denoise-gray in the jar
+# then fine-tuned from it (start_from) for 30 more epochs at half the learning rate, decaying to 5e-5, seed 2, and
+# from that for 50 more, seed 3: the second run's output is the denoise-gray in the jar, as written (the first run
+# was made without model_name, so the jar's start_from_chain names it denoise-gray-ft64)
 finetune=${denoise/learning_rate=0.001/learning_rate=0.0005}
 run "images='$(realpath "$work/gray")',as_grey=true,start_from='$(realpath "$work")/denoise-gray.zip',${finetune/seed=1/seed=2},model_name='denoise-gray',model_out='$(realpath "$work")/denoise-gray-ft64.zip'"
 finetune=${finetune/epochs=30/epochs=50}

@@ -20,8 +20,8 @@ import java.util.regex.Pattern;
  * @param poissonPeak   photons at the top of the range (poisson_noise)
  * @param factor        downscale factor (downscale)
  * @param noiseFavourLow draw a noise sigma range favouring low sigmas ({@value #FAVOUR_LOW}) instead of uniformly
- *                      ({@value #UNIFORM}): with MSE, the noisiest patches dominate a blind denoiser's loss, so
- *                      uniform draws train the low sigmas least
+ *                      ({@value #UNIFORM}), meant to give low sigmas more weight in a blind denoiser's MSE; it did
+ *                      not improve the bundled denoiser's fine-tune (README, the Train keys)
  */
 public record DegradationSpec(String type, double blurSigmaMin, double blurSigmaMax, double noiseSigmaMin,
 		double noiseSigmaMax, double poissonPeak, int factor, boolean noiseFavourLow) {
