@@ -47,6 +47,10 @@ public class DenoiseCommand extends ContextCommand {
 	@Parameter(label = "Model", required = false, persist = false, description = "A model file, or a bundled model name (denoise-gray, denoise-rgb, deblur); empty: denoise-gray (RGB in opponent colours)")
 	private String model = "";
 
+	@Parameter(label = "Blur sigma in px (models told the blur)", required = false, persist = false,
+			description = "For a model trained with blur_known=true: the images' Gaussian blur sigma in pixels; blind models do not use it")
+	private String blur_sigma = "";
+
 	@Parameter(label = "Tile size", required = false, persist = false, min = "16", description = "Edge of the region restored per network call")
 	private int tile_size = Restorer.DEFAULT_TILE_SIZE;
 
@@ -88,7 +92,7 @@ public class DenoiseCommand extends ContextCommand {
 				throw new IllegalArgumentException("stitch=true assembles the bands of all shards: leave out 'shard' in the stitch step");
 			if (!batch && image == null)
 				throw new IllegalArgumentException("No image to restore: open an image, or set input=<file or folder> and output=<file or folder>");
-			try (ModelChoice models = new ModelChoice(model, tile_size, threads, Ensemble.parse(ensemble), log::info)) {
+			try (ModelChoice models = new ModelChoice(model, tile_size, threads, Ensemble.parse(ensemble), blurSigma(blur_sigma), log::info)) {
 				RestoreListener listener = new CommandRestoreListener("Imagify Denoise", status, log);
 				if (batch) {
 					if (output == null || output.isBlank())
@@ -115,6 +119,18 @@ public class DenoiseCommand extends ContextCommand {
 		} finally {
 			status.clearStatus();
 		}
+	}
+
+	/** The blur_sigma key: empty for none, else a number of pixels. */
+	static Double blurSigma(String text) {
+		if (text == null || text.isBlank()) return null;
+		try {
+			double v = Double.parseDouble(text.trim());
+			if (v > 0 && Double.isFinite(v)) return v;
+		} catch (NumberFormatException e) {
+			// the message below
+		}
+		throw new IllegalArgumentException("blur_sigma must be the images' Gaussian blur sigma in pixels, a number > 0 (e.g. 1.5), got '" + text + "'");
 	}
 
 	/** One clear line in the log and as the cancel reason, which the launcher prints and exits non-zero on. */

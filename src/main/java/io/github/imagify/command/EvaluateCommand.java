@@ -58,7 +58,8 @@ public class EvaluateCommand extends ContextCommand {
 			description = "Empty: 25 for gaussian_noise, no added noise for the other degradations")
 	private String noise_sigma = "";
 
-	@Parameter(label = "Blur sigma in px", persist = false, required = false)
+	@Parameter(label = "Blur sigma in px", persist = false, required = false,
+			description = "gaussian_blur's sigma; a model told the blur is told it (in pairs mode too)")
 	private String blur_sigma = "1.5";
 
 	@Parameter(label = "Poisson peak (photons at the top of the range)", persist = false, required = false)
@@ -84,7 +85,9 @@ public class EvaluateCommand extends ContextCommand {
 			DegradationSpec spec = DegradationSpec.withDefaultNoise(degradation, blur_sigma, noise_sigma, poisson_peak, factor);
 			boolean pairs = degraded != null && !degraded.isBlank();
 			Path csv = output == null || output.isBlank() ? null : Path.of(output.trim());
-			try (ModelChoice models = new ModelChoice(model, Restorer.DEFAULT_TILE_SIZE, 0, Ensemble.parse(ensemble), log::info)) {
+			// a model told the blur is told the true one (pairs: the blur_sigma key's)
+			Double told = pairs || DegradationSpec.GAUSSIAN_BLUR.equals(spec.type()) ? spec.blurSigmaMin() : null;
+			try (ModelChoice models = new ModelChoice(model, Restorer.DEFAULT_TILE_SIZE, 0, Ensemble.parse(ensemble), told, log::info)) {
 				log.info("Imagify Evaluate: " + (pairs ? "degraded/clean pairs" : spec.describe()) + ", seed " + seed);
 				List<Evaluator.Row> rows = new Evaluator(models, spec, seed, compare)
 						.evaluate(Path.of(images.trim()), pairs ? Path.of(degraded.trim()) : null, new CommandRestoreListener("Imagify Evaluate", status, log));

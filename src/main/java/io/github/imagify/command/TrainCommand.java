@@ -55,6 +55,10 @@ public class TrainCommand extends ContextCommand {
 	@Parameter(label = "Blur sigma in px (1.5 or 0.5-3)", persist = false, required = false)
 	private String blur_sigma = "1.5";
 
+	@Parameter(label = "Tell the model the blur sigma (non-blind)", persist = false, required = false,
+			description = "gaussian_blur only: the model reads each image's blur sigma beside it, and Denoise then needs blur_sigma")
+	private boolean blur_known = false;
+
 	@Parameter(label = "Poisson peak (photons at the top of the range)", persist = false, required = false)
 	private double poisson_peak = 30;
 
@@ -123,7 +127,7 @@ public class TrainCommand extends ContextCommand {
 					.withNoiseDraw(noise_sigma_draw);
 			TrainingConfig config = new TrainingConfig(Path.of(images.trim()), pairs ? Path.of(degraded.trim()) : null, spec,
 					patch_size, batch_size, epochs, steps_per_epoch, learning_rate, depth, base_filters, dropout, !direct,
-					0.1, seed, Path.of(model_out.trim()), model_name, !restart, as_grey, start_from);
+					0.1, seed, Path.of(model_out.trim()), model_name, !restart, as_grey, start_from, blur_known);
 			if (ij.IJ.getInstance() != null) ij.IJ.resetEscape();
 			ResultsTable table = ResultsTable.getResultsTable(); // per-epoch figures, readable by macros with getResult()
 			table.reset();

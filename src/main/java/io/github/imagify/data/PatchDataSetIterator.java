@@ -34,16 +34,16 @@ public final class PatchDataSetIterator implements DataSetIterator {
 	/** Stacks pairs into one DataSet (features = degraded, labels = clean). */
 	public static DataSet toDataSet(List<PatchSampler.Pair> pairs) {
 		PatchSampler.Pair first = pairs.get(0);
-		int c = first.input().channels(), h = first.input().height(), w = first.input().width();
-		int per = c * h * w;
-		float[] x = new float[pairs.size() * per], y = new float[pairs.size() * per];
+		// a told model's input has its condition channel beyond the target's channels
+		int ci = first.input().channels(), co = first.target().channels(), h = first.input().height(), w = first.input().width();
+		int perIn = ci * h * w, perOut = co * h * w;
+		float[] x = new float[pairs.size() * perIn], y = new float[pairs.size() * perOut];
 		for (int i = 0; i < pairs.size(); i++) {
-			System.arraycopy(pairs.get(i).input().data(), 0, x, i * per, per);
-			System.arraycopy(pairs.get(i).target().data(), 0, y, i * per, per);
+			System.arraycopy(pairs.get(i).input().data(), 0, x, i * perIn, perIn);
+			System.arraycopy(pairs.get(i).target().data(), 0, y, i * perOut, perOut);
 		}
-		long[] shape = { pairs.size(), c, h, w };
-		INDArray features = Nd4j.create(x, shape, 'c');
-		INDArray labels = Nd4j.create(y, shape, 'c');
+		INDArray features = Nd4j.create(x, new long[] { pairs.size(), ci, h, w }, 'c');
+		INDArray labels = Nd4j.create(y, new long[] { pairs.size(), co, h, w }, 'c');
 		return new DataSet(features, labels);
 	}
 

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Random;
 
 import io.github.imagify.degrade.Degradation;
+import io.github.imagify.degrade.KnownBlur;
 import io.github.imagify.image.FloatImage;
 import io.github.imagify.image.Symmetries;
 import io.github.imagify.image.Tiling;
@@ -16,11 +17,12 @@ import io.github.imagify.image.Tiling;
  * The split follows the paper's 90/10 patch split without leaking pixels: every image is divided into a
  * grid of patch-sized cells, a seeded 10 % of all cells become the fixed validation patches, and training
  * patches are cropped at random positions that overlap no validation cell, then flipped/rotated and
- * degraded afresh each time.
+ * degraded afresh each time. With a {@link KnownBlur} degradation the input patch has one more channel, after the
+ * image's, holding the blur sigma it was made with (in pixels), which a told model reads beside the image.
  */
 public final class PatchSampler {
 
-	/** A pair of normalised patches, {@code channels x size x size} each. */
+	/** A pair of normalised patches, {@code channels x size x size} each (the input has one more with a known blur). */
 	public record Pair(FloatImage input, FloatImage target) {}
 
 	private record Cell(int image, int y, int x) {}
@@ -87,6 +89,7 @@ public final class PatchSampler {
 	}
 
 	public int patchSize() { return patchSize; }
+	/** The images' channels, which the model restores. */
 	public int channels() { return images.get(0).clean().channels(); }
 	public int trainingCells() { return trainCells.size(); }
 	/** The fixed validation patches, degraded once with a fixed seed so losses compare across epochs. */
@@ -123,12 +126,18 @@ public final class PatchSampler {
 		TrainingImage im = images.get(image);
 		FloatImage clean = im.clean().crop(y, x, patchSize, patchSize);
 		FloatImage input;
+		Double told = null;
 		if (im.degraded() != null) input = im.degraded().crop(y, x, patchSize, patchSize);
 		else {
 			// degrade with context around the patch so blurs see real neighbours, then drop the context
 			int m = degradation.margin();
 			FloatImage wide = Tiling.extract(im.clean(), y - m, x - m, patchSize + 2 * m, patchSize + 2 * m);
-			input = degradation.apply(wide, im.dataRange(), rng).crop(m, m, patchSize, patchSize);
+			if (degradation instanceof KnownBlur known) {
+				KnownBlur.Drawn drawn = known.draw(wide, im.dataRange(), rng);
+				wide = drawn.degraded();
+				told = drawn.blurSigma();
+			} else wide = degradation.apply(wide, im.dataRange(), rng);
+			input = wide.crop(m, m, patchSize, patchSize);
 		}
 		if (augment) {
 			int rot = rng.nextInt(4);
@@ -138,6 +147,7 @@ public final class PatchSampler {
 		}
 		im.range().normalize(clean);
 		im.range().normalize(input);
+		if (told != null) input = input.withConstantChannel(told.floatValue()); // after normalising: a sigma in pixels
 		return new Pair(input, clean);
 	}
 }

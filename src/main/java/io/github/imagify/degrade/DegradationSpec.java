@@ -74,6 +74,16 @@ public record DegradationSpec(String type, double blurSigmaMin, double blurSigma
 		return new DegradationSpec(type, blurSigmaMin, blurSigmaMax, noiseSigmaMin, noiseSigmaMax, poissonPeak, factor, d.equals(FAVOUR_LOW));
 	}
 
+	/** The blur sigma as a user writes it: "1.5", or "0.5-3" for a range. */
+	public String blurRange() {
+		return Args.range(blurSigmaMin, blurSigmaMax);
+	}
+
+	/** This spec with one blur sigma instead of its range. */
+	public DegradationSpec withBlurSigma(double sigma) {
+		return new DegradationSpec(type, sigma, sigma, noiseSigmaMin, noiseSigmaMax, poissonPeak, factor, noiseFavourLow);
+	}
+
 	/** Throws IllegalArgumentException, naming the setting, if this spec cannot make a degradation. */
 	public void validate() {
 		toDegradation();

@@ -51,6 +51,13 @@ public final class FloatImage implements PlaneView {
 
 	public FloatImage copy() { return new FloatImage(channels, height, width, data.clone()); }
 
+	/** A copy with one more channel, after the others, that holds {@code value} everywhere (a told model's condition). */
+	public FloatImage withConstantChannel(float value) {
+		float[] out = java.util.Arrays.copyOf(data, data.length + planeSize());
+		java.util.Arrays.fill(out, data.length, out.length, value);
+		return new FloatImage(channels + 1, height, width, out);
+	}
+
 	public boolean sameShape(FloatImage other) {
 		return channels == other.channels && height == other.height && width == other.width;
 	}

@@ -8,6 +8,7 @@ import org.deeplearning4j.nn.conf.dropout.Dropout;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
 import org.deeplearning4j.nn.conf.graph.MergeVertex;
 import org.deeplearning4j.nn.conf.graph.ScaleVertex;
+import org.deeplearning4j.nn.conf.graph.SubsetVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.CnnLossLayer;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
@@ -37,6 +38,10 @@ public final class UNet {
 	public static final String INPUT = "input";
 	public static final String SCALED = "scaled";
 	public static final String OUTPUT = "output";
+	/** A told (non-blind) residual model's image channels, the input without its condition channel, for the residual. */
+	public static final String IMAGE = "image";
+	/** The first convolution, the one layer that reads the input (and a told model's condition). */
+	public static final String FIRST_CONV = "enc0_conv1";
 
 	private static final CNN2DFormat NCHW = CNN2DFormat.NCHW;
 
@@ -63,7 +68,7 @@ public final class UNet {
 			.weightInit(WeightInit.RELU)
 			.graphBuilder()
 			.addInputs(INPUT)
-			.setInputTypes(InputType.convolutional(patchSize, patchSize, spec.channels(), NCHW));
+			.setInputTypes(InputType.convolutional(patchSize, patchSize, spec.inputChannels(), NCHW));
 
 		// The paper's input-scaling layer; an identity at the default factor 1, kept so the graph shape is fixed.
 		g.addVertex(SCALED, new ScaleVertex(spec.inputScale()), INPUT);
@@ -97,7 +102,18 @@ public final class UNet {
 			.nOut(spec.channels()).activation(Activation.IDENTITY).dataFormat(NCHW)
 			.weightInit(spec.residual() ? WeightInit.ZERO : WeightInit.RELU).build(), x);
 		if (spec.residual()) { // the net predicts the degradation: output = scaled input - head
-			g.addVertex("residual", new ElementWiseVertex(ElementWiseVertex.Op.Subtract), SCALED, x);
+			String image = SCALED;
+			if (spec.condition() != null) {
+				// one SubsetVertex per channel: DL4J 1.0.0-M2.1 infers -1 channels for a wider CNN subset (from - to + 1)
+				if (spec.channels() == 1) g.addVertex(IMAGE, new SubsetVertex(0, 0), SCALED);
+				else {
+					String[] parts = new String[spec.channels()];
+					for (int c = 0; c < parts.length; c++) g.addVertex(parts[c] = IMAGE + "_c" + c, new SubsetVertex(c, c), SCALED);
+					g.addVertex(IMAGE, new MergeVertex(), parts);
+				}
+				image = IMAGE;
+			}
+			g.addVertex("residual", new ElementWiseVertex(ElementWiseVertex.Op.Subtract), image, x);
 			x = "residual";
 		}
 		g.addLayer(OUTPUT, new CnnLossLayer.Builder(LossFunction.MSE).activation(Activation.IDENTITY).format(NCHW)

@@ -18,8 +18,12 @@ import java.util.Map;
  * @param dropout probability of DROPPING a bottleneck activation while training, in [0, 1)
  * @param residual whether the net predicts the degradation and subtracts it from the (scaled) input
  * @param inputScale factor applied to the input by the first layer (&gt; 0)
+ * @param condition  null for a blind model, or {@value #BLUR_SIGMA}: the model is told the degradation's strength in
+ *                   one more input channel that holds that value everywhere (a non-blind model, e.g. told the blur
+ *                   sigma that Richardson-Lucy is told), and restores only the image channels
  */
-public record UNetSpec(int channels, int depth, int baseFilters, double dropout, boolean residual, double inputScale) {
+public record UNetSpec(int channels, int depth, int baseFilters, double dropout, boolean residual, double inputScale,
+		String condition) {
 
 	public static final String CHANNELS = "channels";
 	public static final String DEPTH = "depth";
@@ -27,6 +31,9 @@ public record UNetSpec(int channels, int depth, int baseFilters, double dropout,
 	public static final String DROPOUT = "dropout";
 	public static final String RESIDUAL = "residual";
 	public static final String INPUT_SCALE = "input_scale";
+	public static final String CONDITION = "condition";
+	/** The one condition so far: the Gaussian blur sigma in pixels. */
+	public static final String BLUR_SIGMA = "blur_sigma";
 
 	public UNetSpec {
 		if (channels < 1 || channels > 4)
@@ -39,6 +46,23 @@ public record UNetSpec(int channels, int depth, int baseFilters, double dropout,
 			throw new IllegalArgumentException(DROPOUT + " must be in [0, 1), got " + dropout);
 		if (!(inputScale > 0) || Double.isInfinite(inputScale))
 			throw new IllegalArgumentException(INPUT_SCALE + " must be a finite number > 0, got " + inputScale);
+		if (condition != null && !condition.equals(BLUR_SIGMA))
+			throw new IllegalArgumentException(CONDITION + " must be absent or '" + BLUR_SIGMA + "', got '" + condition + "'");
+	}
+
+	/** A blind model's spec. */
+	public UNetSpec(int channels, int depth, int baseFilters, double dropout, boolean residual, double inputScale) {
+		this(channels, depth, baseFilters, dropout, residual, inputScale, null);
+	}
+
+	/** This spec told {@code condition} (null: blind). */
+	public UNetSpec withCondition(String condition) {
+		return new UNetSpec(channels, depth, baseFilters, dropout, residual, inputScale, condition);
+	}
+
+	/** Input channels: the image's, and one more holding the condition's value when there is one. */
+	public int inputChannels() {
+		return channels + (condition == null ? 0 : 1);
 	}
 
 	/**
@@ -82,7 +106,7 @@ public record UNetSpec(int channels, int depth, int baseFilters, double dropout,
 	/** Number of trainable parameters, computed from the architecture (equals the DL4J graph's numParams). */
 	public long parameterCount() {
 		long n = 0;
-		long in = channels;
+		long in = inputChannels();
 		for (int l = 0; l < depth; l++) {
 			n += conv(3, in, filters(l)) + conv(3, filters(l), filters(l));
 			in = filters(l);
@@ -108,17 +132,20 @@ public record UNetSpec(int channels, int depth, int baseFilters, double dropout,
 		m.put(DROPOUT, dropout);
 		m.put(RESIDUAL, residual);
 		m.put(INPUT_SCALE, inputScale);
+		if (condition != null) m.put(CONDITION, condition); // absent for blind models, as before conditions existed
 		return m;
 	}
 
 	/**
 	 * Reads a map written by {@link #toMap()}; numbers may come back as any {@link Number} (JSON parsers
 	 * give Double or Long) or as numeric strings. Every key is required: a missing key must not silently
-	 * take a default that may have changed since the model was trained.
+	 * take a default that may have changed since the model was trained. The exception is {@value #CONDITION}, which
+	 * models written before it existed lack and which meant blind then.
 	 */
 	public static UNetSpec fromMap(Map<String, ?> m) {
+		Object condition = m.get(CONDITION);
 		return new UNetSpec(intValue(m, CHANNELS), intValue(m, DEPTH), intValue(m, BASE_FILTERS),
-			doubleValue(m, DROPOUT), booleanValue(m, RESIDUAL), doubleValue(m, INPUT_SCALE));
+			doubleValue(m, DROPOUT), booleanValue(m, RESIDUAL), doubleValue(m, INPUT_SCALE), condition == null ? null : condition.toString());
 	}
 
 	private static Object required(Map<String, ?> m, String key) {

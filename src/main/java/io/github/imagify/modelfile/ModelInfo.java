@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import io.github.imagify.image.Normalization;
+import io.github.imagify.model.UNetSpec;
 
 /**
  * What a model file says about its network, readable without DL4J: everything restoring needs
@@ -36,5 +37,22 @@ public record ModelInfo(String name, String description, int channels, int sizeM
 		degradation = Map.copyOf(new LinkedHashMap<>(degradation == null ? Map.of() : degradation));
 		network = Map.copyOf(new LinkedHashMap<>(network == null ? Map.of() : network));
 		training = Map.copyOf(new LinkedHashMap<>(training == null ? Map.of() : training));
+		Object condition = network.get(UNetSpec.CONDITION);
+		if (condition != null && !UNetSpec.BLUR_SIGMA.equals(condition))
+			throw new IllegalArgumentException("model condition must be absent or '" + UNetSpec.BLUR_SIGMA + "', got '" + condition + "'");
+	}
+
+	/**
+	 * What the model is told beside the image ({@link UNetSpec#BLUR_SIGMA}), or null for a blind model: restoring then
+	 * needs that value, which goes to the network as one more input channel.
+	 */
+	public String condition() {
+		Object condition = network.get(UNetSpec.CONDITION);
+		return condition == null ? null : condition.toString();
+	}
+
+	/** Channels of the network's input: the image's, and the condition's when there is one. */
+	public int inputChannels() {
+		return channels + (condition() == null ? 0 : 1);
 	}
 }

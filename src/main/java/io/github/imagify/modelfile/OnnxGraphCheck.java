@@ -54,14 +54,14 @@ public final class OnnxGraphCheck {
 	 */
 	public static byte[] check(byte[] onnx, ModelInfo info) throws IOException {
 		try {
-			return new OnnxGraphCheck().run(onnx, info.channels());
+			return new OnnxGraphCheck().run(onnx, info.inputChannels(), info.channels());
 		} catch (IllegalArgumentException e) {
 			throw new IOException("Model '" + info.name() + "' cannot be used: its " + ModelFile.ONNX_ENTRY + " " + e.getMessage()
 					+ "; the model file is damaged or was not written by Imagify Train: train it again or use another model", e);
 		}
 	}
 
-	private byte[] run(byte[] onnx, int expectedChannels) {
+	private byte[] run(byte[] onnx, int inputChannels, int outputChannels) {
 		ModelProto model;
 		try {
 			model = ModelProto.parseFrom(onnx);
@@ -81,9 +81,9 @@ public final class OnnxGraphCheck {
 		long total = 0;
 		for (TensorProto t : g.getInitializerList()) total += weight(t);
 		require(total <= MAX_WEIGHTS, "has more than " + MAX_WEIGHTS + " weights");
-		input(g, expectedChannels);
+		input(g, inputChannels);
 		for (NodeProto n : g.getNodeList()) node(n);
-		output(g, expectedChannels);
+		output(g, outputChannels);
 
 		ModelProto.Builder out = ModelProto.newBuilder().setIrVersion(model.getIrVersion())
 				.addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(opset.getVersion()));

@@ -15,6 +15,7 @@ import org.deeplearning4j.nn.conf.graph.GraphVertex;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.conf.graph.MergeVertex;
 import org.deeplearning4j.nn.conf.graph.ScaleVertex;
+import org.deeplearning4j.nn.conf.graph.SubsetVertex;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.CnnLossLayer;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
@@ -31,6 +32,9 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
  * that ONNX Runtime optimises away), so consumers never depend on DL4J vertex names.
  */
 final class GraphTranslator {
+
+	/** Name endings of the constants the translation adds: a ScaleVertex's factor, a SubsetVertex's selection weights. */
+	static final String FACTOR = ".factor", SELECTION = ".selection";
 
 	private final ComputationGraphConfiguration conf;
 	private final OnnxGraph out = new OnnxGraph();
@@ -86,14 +90,33 @@ final class GraphTranslator {
 			return emit("Concat", v, in, channels, OnnxGraph.integer("axis", 1));
 		}
 		if (vertex instanceof ScaleVertex s) {
-			String factor = out.initializer(v + ".factor", new long[0], new float[] { (float) s.getScaleFactor() });
+			String factor = out.initializer(v + FACTOR, new long[0], new float[] { (float) s.getScaleFactor() });
 			String name = out.tensorName(v);
 			out.node("Mul", v, List.of(in.get(0).name(), factor), name);
 			return in.get(0).renamed(name, in.get(0).channels());
 		}
 		if (vertex instanceof ElementWiseVertex e) return elementWise(v, e.getOp(), in);
+		if (vertex instanceof SubsetVertex s) return subset(v, s, in.get(0));
 		throw unsupported(v, "vertex type " + vertex.getClass().getSimpleName() +
-			" (supported: layers, MergeVertex, ScaleVertex, ElementWiseVertex Add/Subtract/Product)");
+			" (supported: layers, MergeVertex, ScaleVertex, SubsetVertex, ElementWiseVertex Add/Subtract/Product)");
+	}
+
+	/**
+	 * A SubsetVertex (channels from..to) as a 1x1 convolution whose weights pick those channels: exact (ones and zeros),
+	 * and an operator every consumer of our graphs already runs, so no Slice with its integer inputs is needed.
+	 */
+	private Value subset(String v, SubsetVertex s, Value in) {
+		int from = s.getFrom(), to = s.getTo();
+		long inChannels = in.channels();
+		if (inChannels == Value.UNKNOWN || from < 0 || to < from || to >= inChannels)
+			throw unsupported(v, "SubsetVertex " + from + ".." + to + " of " + inChannels + " channels");
+		int outChannels = to - from + 1;
+		float[] w = new float[(int) (outChannels * inChannels)];
+		for (int c = 0; c < outChannels; c++) w[(int) (c * inChannels) + from + c] = 1;
+		String weights = out.initializer(v + SELECTION, new long[] { outChannels, inChannels, 1, 1 }, w);
+		String name = out.tensorName(v);
+		out.node("Conv", v, List.of(in.name(), weights), name, OnnxGraph.ints("kernel_shape", 1, 1));
+		return in.renamed(name, outChannels);
 	}
 
 	private Value elementWise(String v, ElementWiseVertex.Op op, List<Value> in) {

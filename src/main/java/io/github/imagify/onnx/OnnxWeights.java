@@ -13,6 +13,9 @@ import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+import io.github.imagify.model.UNet;
 
 /**
  * The inverse of {@link OnnxExporter} for the weights: copies the {@code <vertex>.W} / {@code <vertex>.b}
@@ -28,6 +31,15 @@ public final class OnnxWeights {
 	 * naming the parameter, when one is missing or differs in shape, or when the model has weights the graph lacks.
 	 */
 	public static void copyInto(byte[] onnx, ComputationGraph graph) throws IOException {
+		copyInto(onnx, graph, false);
+	}
+
+	/**
+	 * As {@link #copyInto(byte[], ComputationGraph)}; with {@code addCondition}, {@code graph} is told a condition
+	 * (a non-blind U-Net) that the blind model in {@code onnx} was not: the first convolution's weights for the extra
+	 * input channel start at zero, so the network starts as the blind model.
+	 */
+	public static void copyInto(byte[] onnx, ComputationGraph graph, boolean addCondition) throws IOException {
 		Map<String, TensorProto> weights = new HashMap<>();
 		for (TensorProto t : ModelProto.parseFrom(onnx).getGraph().getInitializerList()) weights.put(t.getName(), t);
 		for (Layer layer : graph.getLayers()) {
@@ -37,19 +49,27 @@ public final class OnnxWeights {
 				TensorProto t = weights.remove(name);
 				if (t == null) throw new IOException("The model has no weights '" + name + "' for this network; start from a model of the same architecture");
 				long[] shape = param.getValue().shape();
-				if (!Arrays.equals(shape, t.getDimsList().stream().mapToLong(Long::longValue).toArray()))
+				long[] theirs = t.getDimsList().stream().mapToLong(Long::longValue).toArray();
+				INDArray target = param.getValue();
+				if (addCondition && vertex.equals(UNet.FIRST_CONV) && shape.length == 4 && theirs.length == 4 && theirs[1] == shape[1] - 1) {
+					target.assign(0); // the condition channel's weights
+					target = target.get(NDArrayIndex.all(), NDArrayIndex.interval(0, theirs[1]), NDArrayIndex.all(), NDArrayIndex.all());
+					shape = theirs;
+				}
+				if (!Arrays.equals(shape, theirs))
 					throw new IOException("The model's weights '" + name + "' have shape " + t.getDimsList() + ", the network's " + Arrays.toString(shape)
 							+ "; start from a model of the same architecture");
-				if (t.getDataType() != TensorProto.DataType.FLOAT_VALUE || t.getRawData().size() != 4L * param.getValue().length())
-					throw new IOException("The model's weights '" + name + "' are not " + param.getValue().length() + " raw floats; use a model written by Imagify Train");
-				float[] values = new float[(int) param.getValue().length()];
+				if (t.getDataType() != TensorProto.DataType.FLOAT_VALUE || t.getRawData().size() != 4L * target.length())
+					throw new IOException("The model's weights '" + name + "' are not " + target.length() + " raw floats; use a model written by Imagify Train");
+				float[] values = new float[(int) target.length()];
 				FloatBuffer raw = t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
 				raw.get(values);
 				// C order, as the exporter wrote them; assign keeps the parameter a view of the graph's flat buffer
-				param.getValue().assign(Nd4j.create(values, shape, 'c').castTo(param.getValue().dataType()));
+				target.assign(Nd4j.create(values, shape, 'c').castTo(target.dataType()));
 			}
 		}
-		weights.keySet().removeIf(n -> n.endsWith(".factor")); // the input-scaling constant, not a trained weight
+		// the input-scaling constant and a channel selection's, not trained weights
+		weights.keySet().removeIf(n -> n.endsWith(GraphTranslator.FACTOR) || n.endsWith(GraphTranslator.SELECTION));
 		if (!weights.isEmpty())
 			throw new IOException("The model has weights this network lacks: " + weights.keySet() + "; start from a model of the same architecture");
 	}

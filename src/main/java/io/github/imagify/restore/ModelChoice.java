@@ -22,6 +22,7 @@ public final class ModelChoice implements AutoCloseable {
 	private final int tileSize;
 	private final int threads;
 	private final int ensemble;
+	private final Double blurSigma;
 	/** Models whose use for RGB in opponent colours was logged. */
 	private final Set<String> opponentLogged = new HashSet<>();
 	private final Consumer<String> log;
@@ -33,11 +34,20 @@ public final class ModelChoice implements AutoCloseable {
 
 	/** @param ensemble copies of each tile averaged ({@link Restorer#Restorer(ModelFile, int, int, int)}) */
 	public ModelChoice(String model, int tileSize, int threads, int ensemble, Consumer<String> log) {
+		this(model, tileSize, threads, ensemble, null, log);
+	}
+
+	/**
+	 * @param blurSigma the images' blur sigma in pixels, for a model told the blur
+	 *                  ({@link Restorer#Restorer(ModelFile, int, int, int, Double)}); null when not known
+	 */
+	public ModelChoice(String model, int tileSize, int threads, int ensemble, Double blurSigma, Consumer<String> log) {
 		Restorer.checkEnsemble(ensemble);
 		this.model = model;
 		this.tileSize = tileSize;
 		this.threads = threads;
 		this.ensemble = ensemble;
+		this.blurSigma = blurSigma;
 		this.log = log;
 	}
 
@@ -52,10 +62,13 @@ public final class ModelChoice implements AutoCloseable {
 		Restorer restorer = loaded.get(name);
 		if (restorer == null) {
 			ModelFile file = BundledModels.resolve(model);
-			restorer = new Restorer(file, tileSize, threads, ensemble);
+			restorer = new Restorer(file, tileSize, threads, ensemble, blurSigma);
 			loaded.put(name, restorer);
 			log.accept("Imagify Denoise: model '" + file.info().name() + "' (" + file.info().description() + ")"
+					+ (restorer.told() ? ", told blur sigma " + blurSigma + " px" : "")
 					+ (ensemble > 1 ? ", self-ensemble of " + ensemble + " mirrored/rotated copies" : ""));
+			if (blurSigma != null && !restorer.told())
+				log.accept("Imagify Denoise: model '" + file.info().name() + "' is blind: it is not told the blur sigma");
 		}
 		if (channels == 3 && restorer.colourThroughOpponent() && opponentLogged.add(name))
 			log.accept("Imagify Denoise: RGB goes through grey model '" + restorer.info().name() + "' in opponent colours (luminance and colour differences)");

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.github.imagify.degrade.DegradationSpec;
 import io.github.imagify.image.FloatImage;
 import io.github.imagify.image.Normalization;
 import io.github.imagify.image.OpponentColours;
@@ -38,27 +39,57 @@ public final class Restorer implements AutoCloseable {
 	private final OnnxNetwork network;
 	private final Tiling tiling;
 	private final int ensemble;
+	/** The value a told model reads beside the image (its condition channel), or null for a blind model. */
+	private final Float condition;
 
 	public Restorer(ModelFile model, int tileSize, int threads) throws IOException {
 		this(model, tileSize, threads, 1);
 	}
 
+	public Restorer(ModelFile model, int tileSize, int threads, int ensemble) throws IOException {
+		this(model, tileSize, threads, ensemble, null);
+	}
+
 	/**
 	 * @param ensemble 1, or 2, 4 or 8 to average the network's output over that many mirrored and rotated copies of
 	 *                 each tile (self-ensemble: a little more quality for that many times the time)
+	 * @param blurSigma the images' Gaussian blur sigma in pixels, which a model told the blur needs (and a blind one
+	 *                  does not use), or null
 	 */
-	public Restorer(ModelFile model, int tileSize, int threads, int ensemble) throws IOException {
+	public Restorer(ModelFile model, int tileSize, int threads, int ensemble, Double blurSigma) throws IOException {
 		if (tileSize < 16 || tileSize > 8192)
 			throw new IllegalArgumentException("tile_size must be between 16 and 8192, got " + tileSize);
 		checkEnsemble(ensemble);
 		this.ensemble = ensemble;
 		this.info = model.info();
+		this.condition = condition(info, blurSigma);
 		// ONNX Runtime trusts its graph: only a checked graph, rebuilt from the checked parts, reaches it
 		this.network = new OnnxNetwork(OnnxGraphCheck.check(model.onnx(), info), threads);
 		this.tiling = new Tiling(info.sizeMultiple(), info.context(), tileSize, TILE_BATCH);
 	}
 
 	public ModelInfo info() { return info; }
+
+	/**
+	 * The condition channel's value for a told model: the blur sigma, which must be given and lie in the range the
+	 * model was trained on (a network says nothing useful about a blur it never saw); null for a blind model.
+	 */
+	static Float condition(ModelInfo info, Double blurSigma) {
+		if (info.condition() == null) return null;
+		DegradationSpec trained = DegradationSpec.fromMap(info.degradation());
+		double lo = trained.blurSigmaMin(), hi = trained.blurSigmaMax();
+		String range = trained.blurRange();
+		if (blurSigma == null)
+			throw new IllegalArgumentException("Model '" + info.name() + "' is told the blur: give blur_sigma, the images' Gaussian blur sigma in pixels ("
+					+ range + " px for this model)");
+		if (!(blurSigma >= lo - 1e-9 && blurSigma <= hi + 1e-9))
+			throw new IllegalArgumentException("blur_sigma " + blurSigma + " is outside the " + range + " px that model '" + info.name()
+					+ "' was trained on; give a value in that range or use a blind model");
+		return blurSigma.floatValue();
+	}
+
+	/** Whether the model reads a condition beside the image (it is told the blur sigma). */
+	public boolean told() { return condition != null; }
 
 	/** Copies of each tile whose outputs are averaged (1: none). */
 	public int ensemble() { return ensemble; }
@@ -212,9 +243,17 @@ public final class Restorer implements AutoCloseable {
 		return sum;
 	}
 
-	/** Tiles through the network; the output must have each tile's shape, which the tiling relies on. */
+	/**
+	 * Tiles through the network, a told model's with its condition channel added; the output must have each tile's
+	 * shape, which the tiling relies on.
+	 */
 	private List<FloatImage> runChecked(List<FloatImage> tiles) throws IOException {
-		List<FloatImage> out = network.run(tiles);
+		List<FloatImage> in = tiles;
+		if (condition != null) {
+			in = new ArrayList<>(tiles.size());
+			for (FloatImage tile : tiles) in.add(tile.withConstantChannel(condition));
+		}
+		List<FloatImage> out = network.run(in);
 		for (int i = 0; i < tiles.size(); i++)
 			if (!out.get(i).sameShape(tiles.get(i)))
 				throw new IOException("Model '" + info.name() + "' returned a " + out.get(i).channels() + "x" + out.get(i).height() + "x" + out.get(i).width()

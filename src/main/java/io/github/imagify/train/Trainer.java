@@ -61,14 +61,15 @@ public final class Trainer {
 	}
 
 	private Result trainTheNetwork() throws IOException {
-		Degradation degradation = config.degraded() == null ? config.degradation().toDegradation() : null;
+		Degradation degradation = config.degraded() == null ? config.trainingDegradation() : null;
 		startModel = config.startFrom() == null ? null : BundledModels.resolve(config.startFrom()); // a wrong name fails before images load
 		List<TrainingImage> images = TrainingImages.load(config.images(), config.degraded(), degradation,
 				TrainingConfig.NORMALIZATION, config.seed(), config.asGrey());
 		imageNames = images.stream().map(TrainingImage::name).toList();
 		PatchSampler sampler = new PatchSampler(images, config.patchSize(), degradation, config.validationFraction(), config.seed());
 		int channels = sampler.channels();
-		UNetSpec spec = new UNetSpec(channels, config.depth(), config.baseFilters(), config.dropout(), config.residual(), 1.0);
+		UNetSpec spec = new UNetSpec(channels, config.depth(), config.baseFilters(), config.dropout(), config.residual(), 1.0,
+				config.blurKnown() ? UNetSpec.BLUR_SIGMA : null);
 		if (startModel != null) checkFits(startModel, spec);
 		listener.log(String.format("Training on %d plane(s) from %s: %d training region(s), %d validation patch(es) of %dx%d, %s",
 				images.size(), config.images(), sampler.trainingCells(), sampler.validation().size(), config.patchSize(), config.patchSize(),
@@ -82,8 +83,8 @@ public final class Trainer {
 		Checkpoint.State state = begin.state();
 		OneDnn.Status oneDnn = OneDnn.check(graph);
 		listener.log(oneDnn.active() ? oneDnn.toString() : "Warning: " + oneDnn);
-		listener.log(String.format("U-Net depth %d, base filters %d, %,d parameters, residual %s", spec.depth(), spec.baseFilters(),
-				graph.numParams(), spec.residual()));
+		listener.log(String.format("U-Net depth %d, base filters %d, %,d parameters, residual %s%s", spec.depth(), spec.baseFilters(),
+				graph.numParams(), spec.residual(), spec.condition() == null ? "" : ", told the " + spec.condition().replace('_', ' ')));
 
 		List<EpochResult> history = new ArrayList<>(state.history());
 		double best = state.bestValidationLoss();
@@ -150,7 +151,8 @@ public final class Trainer {
 
 	/**
 	 * Checks the {@code start_from} model before any epoch runs: its network must be the one these settings
-	 * build (dropout aside, which only acts in training), or its weights would not fit.
+	 * build (dropout aside, which only acts in training), or its weights would not fit; a blind model may start a
+	 * told one.
 	 */
 	static void checkFits(ModelFile file, UNetSpec spec) {
 		UNetSpec theirs = UNetSpec.fromMap(file.info().network());
@@ -162,6 +164,8 @@ public final class Trainer {
 			throw new IllegalArgumentException("start_from model '" + file.info().name() + "' is a U-Net of depth " + theirs.depth() + " with " + theirs.baseFilters()
 					+ " base filters" + (theirs.residual() ? "" : ", direct=true") + "; set depth=" + theirs.depth() + ",base_filters=" + theirs.baseFilters()
 					+ (theirs.residual() ? ",direct=false" : ",direct=true") + " to fine-tune it");
+		if (theirs.condition() != null && spec.condition() == null) // the other way round works: the blind weights, the blur's at zero
+			throw new IllegalArgumentException("start_from model '" + file.info().name() + "' is told the blur sigma; set blur_known=true to fine-tune it");
 	}
 
 	/**
@@ -204,8 +208,10 @@ public final class Trainer {
 			}
 			ComputationGraph graph = UNet.build(spec, config.patchSize(), config.learningRate(), config.seed());
 			if (startModel != null) {
-				OnnxWeights.copyInto(startModel.onnx(), graph);
-				listener.log("Starting from the weights of model '" + startModel.info().name() + "' (" + config.startFrom() + ")");
+				boolean addCondition = spec.condition() != null && startModel.info().condition() == null;
+				OnnxWeights.copyInto(startModel.onnx(), graph, addCondition);
+				listener.log("Starting from the weights of model '" + startModel.info().name() + "' (" + config.startFrom() + ")"
+						+ (addCondition ? ", blind: the blur sigma's weights start at zero" : ""));
 			}
 			return new Start(graph, new Checkpoint.State(0, Double.POSITIVE_INFINITY, 0, 0, settings, new ArrayList<>(), null));
 		} finally {
@@ -261,7 +267,7 @@ public final class Trainer {
 		training.put("created", Instant.now().toString());
 		training.put("imagify_version", version());
 		String description = (config.degraded() == null ? "Restores " + config.degradation().describe() : "Restores images like " + config.degraded())
-				+ ", trained on " + config.images().getFileName();
+				+ (config.blurKnown() ? ", told the blur sigma" : "") + ", trained on " + config.images().getFileName();
 		return new ModelInfo(config.modelName(), description, spec.channels(), spec.sizeMultiple(), spec.receptiveFieldRadius(),
 				TrainingConfig.NORMALIZATION, config.degraded() == null ? config.degradation().toMap() : Map.of("type", "pairs"),
 				spec.toMap(), training);

@@ -4,7 +4,9 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import io.github.imagify.degrade.Degradation;
 import io.github.imagify.degrade.DegradationSpec;
+import io.github.imagify.degrade.KnownBlur;
 import io.github.imagify.image.Normalization;
 
 /**
@@ -17,10 +19,12 @@ import io.github.imagify.image.Normalization;
  * @param modelOut       model file to write (the best model by validation loss)
  * @param asGrey         convert RGB training images to grey, to train a single-channel model
  * @param startFrom      a model file or bundled model name whose weights training starts from (fine-tuning), or null
+ * @param blurKnown      train a model that is told each patch's blur sigma (non-blind); restoring then needs the sigma
  */
 public record TrainingConfig(Path images, Path degraded, DegradationSpec degradation, int patchSize, int batchSize,
 		int epochs, int stepsPerEpoch, double learningRate, int depth, int baseFilters, double dropout, boolean residual,
-		double validationFraction, long seed, Path modelOut, String modelName, boolean resume, boolean asGrey, String startFrom) {
+		double validationFraction, long seed, Path modelOut, String modelName, boolean resume, boolean asGrey, String startFrom,
+		boolean blurKnown) {
 
 	public static final Normalization NORMALIZATION = Normalization.DEFAULT;
 
@@ -43,11 +47,27 @@ public record TrainingConfig(Path images, Path degraded, DegradationSpec degrada
 		if (patchSize % (1 << depth) != 0)
 			throw new IllegalArgumentException("patch_size " + patchSize + " must be a multiple of 2^depth = " + (1 << depth) + "; try " + ((patchSize >> depth) + 1 << depth));
 		if (degraded == null) degradation.validate();
+		if (blurKnown && degraded != null)
+			throw new IllegalArgumentException("blur_known=true needs a synthetic gaussian_blur degradation, whose sigma the model is told; pairs do not say their blur");
+		if (blurKnown) new KnownBlur(degradation); // says when the degradation is not a blur
 		if (startFrom != null && startFrom.isBlank()) startFrom = null;
 		if (modelName == null || modelName.isBlank()) {
 			String f = modelOut.getFileName().toString();
 			modelName = f.contains(".") ? f.substring(0, f.lastIndexOf('.')) : f;
 		}
+	}
+
+	/** A blind model's settings. */
+	public TrainingConfig(Path images, Path degraded, DegradationSpec degradation, int patchSize, int batchSize, int epochs,
+			int stepsPerEpoch, double learningRate, int depth, int baseFilters, double dropout, boolean residual,
+			double validationFraction, long seed, Path modelOut, String modelName, boolean resume, boolean asGrey, String startFrom) {
+		this(images, degraded, degradation, patchSize, batchSize, epochs, stepsPerEpoch, learningRate, depth, baseFilters, dropout, residual,
+				validationFraction, seed, modelOut, modelName, resume, asGrey, startFrom, false);
+	}
+
+	/** The synthetic degradation as training patches are made with it: one that says its blur sigma when the model is told it. */
+	public Degradation trainingDegradation() {
+		return blurKnown ? new KnownBlur(degradation) : degradation.toDegradation();
 	}
 
 	/** The settings that must match for a checkpoint to be resumed (epochs may grow). */
@@ -67,6 +87,7 @@ public record TrainingConfig(Path images, Path degraded, DegradationSpec degrada
 		m.put("seed", seed);
 		m.put("as_grey", asGrey);
 		if (startFrom != null) m.put("start_from", startFrom); // only when set, so earlier checkpoints still resume
+		if (blurKnown) m.put("blur_known", true);
 		return m;
 	}
 

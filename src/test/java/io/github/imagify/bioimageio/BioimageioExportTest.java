@@ -32,12 +32,14 @@ import io.github.imagify.cli.Main;
 import io.github.imagify.image.FloatImage;
 import io.github.imagify.image.Normalization;
 import io.github.imagify.io.ImageFiles;
+import io.github.imagify.model.UNetSpec;
 import io.github.imagify.modelfile.ModelFile;
 import io.github.imagify.modelfile.ModelInfo;
 import io.github.imagify.restore.BundledModels;
 import io.github.imagify.restore.OnnxNetwork;
 import io.github.imagify.restore.Restorer;
 import io.github.imagify.testing.TestImages;
+import io.github.imagify.testing.TestModels;
 
 /**
  * Exports real bundled models, then checks the package as a bioimage.io tool would: the zip's files, the
@@ -154,6 +156,10 @@ class BioimageioExportTest {
 		fails("model='denoise-gray',test_image='" + small + "'," + zip, "needs at least 112x112");
 		fails("model='denoise-gray',license='Apache 2'," + zip, "not an SPDX licence id");
 		fails("model='denoise-gray',output='" + dir.resolve("no-folder").resolve("p.zip") + "'", "does not exist");
+		UNetSpec toldSpec = new UNetSpec(1, 2, 4, 0, true, 1.0, UNetSpec.BLUR_SIGMA);
+		Path told = dir.resolve("told.zip");
+		TestModels.toldModelFile(TestModels.randomGraph(toldSpec, 1), toldSpec, "told").write(told);
+		fails("model='" + told + "'," + zip, "is told the blur sigma beside the image");
 		try (Stream<Path> s = Files.list(out)) {
 			assertEquals(List.of(), s.toList(), "a failed export leaves nothing behind");
 		}

@@ -133,6 +133,7 @@ class BadInputCatalogueTest {
 		fails("Imagify Train", "images='" + inputs.resolve("clean") + "',noise_sigma=-5," + model, "noise_sigma");
 		fails("Imagify Train", "images='" + inputs.resolve("clean") + "',noise_sigma='0-55',noise_sigma_draw='lowest'," + model, "noise_sigma_draw");
 		fails("Imagify Train", "images='" + inputs.resolve("clean") + "',degradation='gaussian_blur',blur_sigma='3-1'," + model, "blur_sigma");
+		fails("Imagify Train", "images='" + inputs.resolve("clean") + "',blur_known=true," + model, "blur_known=true needs degradation='gaussian_blur'");
 		fails("Imagify Train", "images='" + inputs.resolve("clean") + "',batch_size=0," + model, "batch_size");
 		fails("Imagify Train", "images='" + inputs.resolve("clean") + "',learning_rate=5," + model, "learning_rate");
 		fails("Imagify Train", "images='" + inputs.resolve("clean") + "',model_out='" + inputs.resolve("clean") + "'", "model_out");

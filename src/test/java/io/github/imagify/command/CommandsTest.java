@@ -182,4 +182,35 @@ class CommandsTest {
 		assertTrue(missing.isCanceled());
 		assertTrue(missing.getCancelReason().contains("not found"), missing.getCancelReason());
 	}
+
+	/** A model told the blur, through the commands: Train writes one, Denoise needs blur_sigma, Evaluate tells it the true blur. */
+	@Test
+	void aModelToldTheBlurGoesThroughTrainDenoiseAndEvaluate() throws Exception {
+		Path images = TestImages.folder(dir, "clean", 2, 64, 5);
+		Path model = dir.resolve("told.zip");
+		Map<String, Object> train = new java.util.HashMap<>(Map.of("images", images.toString(), "model_out", model.toString(),
+				"degradation", "gaussian_blur", "blur_sigma", "1-2", "blur_known", true));
+		train.putAll(Map.of("patch_size", 32, "batch_size", 4, "epochs", 1, "steps_per_epoch", 2, "depth", 2, "base_filters", 4));
+		CommandModule t = run(TrainCommand.class, train);
+		assertFalse(t.isCanceled(), t.getCancelReason());
+		assertEquals("blur_sigma", ModelFile.read(model).info().condition());
+
+		ImagePlus blurred = new ImagePlus("b", TestImages.blobs(48, 40, 2));
+		CommandModule none = run(DenoiseCommand.class, Map.of("image", blurred, "model", model.toString()));
+		assertTrue(none.isCanceled());
+		assertTrue(none.getCancelReason().contains("is told the blur: give blur_sigma"), none.getCancelReason());
+		CommandModule bad = run(DenoiseCommand.class, Map.of("image", blurred, "model", model.toString(), "blur_sigma", "wide"));
+		assertTrue(bad.isCanceled());
+		assertTrue(bad.getCancelReason().contains("blur_sigma must be the images' Gaussian blur sigma in pixels"), bad.getCancelReason());
+		CommandModule outside = run(DenoiseCommand.class, Map.of("image", blurred, "model", model.toString(), "blur_sigma", "2.5"));
+		assertTrue(outside.getCancelReason().contains("outside the 1-2 px"), outside.getCancelReason());
+		CommandModule ok = run(DenoiseCommand.class, Map.of("image", blurred, "model", model.toString(), "blur_sigma", "1.5"));
+		assertFalse(ok.isCanceled(), ok.getCancelReason());
+		assertEquals(48, ((ImagePlus) ok.getOutput("restored")).getWidth());
+
+		CommandModule e = run(EvaluateCommand.class, Map.of("images", images.toString(), "model", model.toString(), "degradation", "gaussian_blur",
+				"blur_sigma", "1.5"));
+		assertFalse(e.isCanceled(), e.getCancelReason());
+		assertTrue(ij.measure.ResultsTable.getResultsTable().getValue("imagify_psnr", 2) > 10);
+	}
 }

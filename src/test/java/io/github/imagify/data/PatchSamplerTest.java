@@ -15,6 +15,8 @@ import org.nd4j.linalg.dataset.DataSet;
 import ij.ImagePlus;
 import io.github.imagify.degrade.Degradation;
 import io.github.imagify.degrade.DegradationSpec;
+import io.github.imagify.degrade.GaussianBlur;
+import io.github.imagify.degrade.KnownBlur;
 import io.github.imagify.image.FloatImage;
 import io.github.imagify.image.Normalization;
 import io.github.imagify.io.ImageFiles;
@@ -106,6 +108,46 @@ class PatchSamplerTest {
 		ImageFiles.write(new ImagePlus("rgb", TestImages.rgb(64, 64, 1)), mixed.resolve("rgb.png"));
 		assertTrue(assertThrows(IOException.class, () -> TrainingImages.load(mixed, null, NOISE, Normalization.DEFAULT, 1))
 				.getMessage().contains("mix grey and RGB"));
+	}
+
+	/**
+	 * With a known blur each input carries the sigma it was blurred with in one more channel: blurring the target by
+	 * that sigma gives the input's image channel (away from the patch border), and a sigma 0.3 px off does not.
+	 */
+	@Test
+	void knownBlurInputsCarryTheirSigma() throws IOException {
+		DegradationSpec blur = DegradationSpec.of("gaussian_blur", "0.5-3", "0", 0, 2);
+		KnownBlur known = new KnownBlur(blur);
+		Path folder = TestImages.folder(dir, "clean", 2, 96, 5);
+		List<TrainingImage> images = TrainingImages.load(folder, null, known, Normalization.DEFAULT, 1);
+		PatchSampler sampler = new PatchSampler(images, 48, known, 0.2, 7);
+		Random rng = new Random(2);
+		double lo = Double.MAX_VALUE, hi = 0;
+		for (int i = 0; i < 12; i++) {
+			PatchSampler.Pair p = i < sampler.validation().size() ? sampler.validation().get(i) : sampler.next(rng);
+			assertEquals(2, p.input().channels());
+			assertEquals(1, p.target().channels());
+			float sigma = p.input().get(1, 0, 0);
+			for (int y = 0; y < 48; y++)
+				for (int x = 0; x < 48; x++) assertEquals(sigma, p.input().get(1, y, x));
+			assertTrue(sigma >= 0.5 && sigma <= 3, "sigma " + sigma);
+			lo = Math.min(lo, sigma);
+			hi = Math.max(hi, sigma);
+			double right = centreError(GaussianBlur.blur(p.target(), sigma), p.input()), wrong = centreError(GaussianBlur.blur(p.target(), sigma + 0.3), p.input());
+			assertTrue(right < 1e-5 && wrong > 100 * right, "sigma " + sigma + ": error " + right + ", with sigma + 0.3: " + wrong);
+		}
+		assertTrue(hi - lo > 1, "sigmas drawn from the range: " + lo + ".." + hi);
+		DataSet ds = PatchDataSetIterator.toDataSet(List.of(sampler.next(rng), sampler.next(rng)));
+		assertArrayEquals(new long[] { 2, 2, 48, 48 }, ds.getFeatures().shape());
+		assertArrayEquals(new long[] { 2, 1, 48, 48 }, ds.getLabels().shape());
+	}
+
+	/** Largest difference of channel 0 more than 9 px (3 x the largest sigma) from the border. */
+	private static double centreError(FloatImage a, FloatImage b) {
+		double max = 0;
+		for (int y = 9; y < a.height() - 9; y++)
+			for (int x = 9; x < a.width() - 9; x++) max = Math.max(max, Math.abs(a.get(0, y, x) - b.get(0, y, x)));
+		return max;
 	}
 
 	static double mean(FloatImage f) {

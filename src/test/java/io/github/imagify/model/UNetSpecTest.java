@@ -45,6 +45,14 @@ class UNetSpecTest {
 		json.put("residual", "false");
 		json.put("input_scale", 0.5);
 		assertEquals(s, UNetSpec.fromMap(json));
+		UNetSpec told = s.withCondition(UNetSpec.BLUR_SIGMA); // only a told spec writes the key
+		assertEquals(told, UNetSpec.fromMap(told.toMap()));
+		assertEquals(UNetSpec.BLUR_SIGMA, told.toMap().get("condition"));
+		assertTrue(!s.toMap().containsKey("condition"));
+		assertEquals(3, told.inputChannels());
+		json.put("condition", "noise_sigma");
+		assertMessage("condition", () -> UNetSpec.fromMap(json));
+		json.remove("condition");
 		json.put("depth", 2.5);
 		assertMessage("depth", () -> UNetSpec.fromMap(json));
 		json.remove("depth");

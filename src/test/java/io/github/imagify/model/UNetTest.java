@@ -14,6 +14,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /** The DL4J graph built from a spec: shapes, parameter count, residual wiring, training, receptive field. */
 class UNetTest {
@@ -31,6 +32,24 @@ class UNetTest {
 		for (long[] shape : new long[][] { { 1, 2, 32, 32 }, { 2, 2, 64, 48 } }) {
 			INDArray out = graph.outputSingle(false, Nd4j.rand(DataType.FLOAT, shape));
 			assertArrayEquals(shape, out.shape());
+		}
+	}
+
+	/**
+	 * Told the blur, the net reads one more input channel and restores the image channels only: it starts as the
+	 * identity on them (zero head), whatever the condition holds, and its parameters are still the spec's count.
+	 */
+	@Test
+	void toldNetworkReadsTheConditionAndReturnsTheImageChannels() {
+		for (int channels : new int[] { 1, 3 }) {
+			UNetSpec spec = new UNetSpec(channels, 2, 4, 0, true, 1.0, UNetSpec.BLUR_SIGMA);
+			ComputationGraph graph = UNet.build(spec, 16, 1e-3, 4);
+			assertEquals(spec.parameterCount(), graph.numParams());
+			assertEquals(channels + 1, graph.getLayer(UNet.FIRST_CONV).getParam("W").size(1));
+			INDArray x = Nd4j.rand(DataType.FLOAT, 2, channels + 1, 32, 48);
+			INDArray out = graph.outputSingle(false, x);
+			assertArrayEquals(new long[] { 2, channels, 32, 48 }, out.shape());
+			assertEquals(x.get(NDArrayIndex.all(), NDArrayIndex.interval(0, channels), NDArrayIndex.all(), NDArrayIndex.all()), out);
 		}
 	}
 

@@ -43,17 +43,21 @@ class OnnxExporterTest {
 			new UNetSpec(1, 1, 4, 0.1, true, 1.0),
 			new UNetSpec(3, 2, 6, 0.0, false, 1.0),
 			new UNetSpec(1, 3, 4, 0.1, false, 0.5),
-			new UNetSpec(3, 3, 8, 0.1, true, 2.0));
+			new UNetSpec(3, 3, 8, 0.1, true, 2.0),
+			// told the blur: one more input channel, which the residual leaves out (a SubsetVertex, a 1x1 Conv in ONNX)
+			new UNetSpec(1, 2, 4, 0.1, true, 1.0, UNetSpec.BLUR_SIGMA),
+			new UNetSpec(3, 1, 4, 0.0, true, 0.5, UNetSpec.BLUR_SIGMA),
+			new UNetSpec(1, 1, 4, 0.0, false, 1.0, UNetSpec.BLUR_SIGMA));
 		StringBuilder report = new StringBuilder();
 		for (UNetSpec spec : specs) {
 			ComputationGraph graph = UNet.build(spec, 16, 1e-3, 5);
 			randomise(graph, 5);
 			byte[] onnx = OnnxExporter.export(graph, "test");
 			for (int batch = 1; batch <= 2; batch++) {
-				double[] d = compare(graph, onnx, batch, spec.channels(), 48, 64);
+				double[] d = compare(graph, onnx, batch, spec.inputChannels(), 48, 64);
 				double diff = d[0];
-				report.append(String.format("depth %d, channels %d, residual %b, batch %d: max |ORT - DL4J| = %.3g (max |DL4J| = %.3g)%n",
-					spec.depth(), spec.channels(), spec.residual(), batch, diff, d[1]));
+				report.append(String.format("depth %d, channels %d, residual %b, condition %s, batch %d: max |ORT - DL4J| = %.3g (max |DL4J| = %.3g)%n",
+					spec.depth(), spec.channels(), spec.residual(), spec.condition(), batch, diff, d[1]));
 				assertTrue(diff <= TOLERANCE, spec + " batch " + batch + ": " + diff);
 			}
 		}

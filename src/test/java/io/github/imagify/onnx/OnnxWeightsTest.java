@@ -9,6 +9,9 @@ import java.io.IOException;
 
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 import io.github.imagify.model.UNet;
 import io.github.imagify.model.UNetSpec;
@@ -28,6 +31,29 @@ class OnnxWeightsTest {
 		assertEquals(trained.params(), fresh.params());
 		double[] diff = OnnxExporterTest.compare(fresh, onnx, 2, 1, 24, 32);
 		assertTrue(diff[0] <= 1e-4 * Math.max(1, diff[1]), "DL4J after import vs ONNX Runtime: " + diff[0]);
+	}
+
+	/**
+	 * A blind model starts a told one: with the condition's weights at zero the told net computes what the blind model
+	 * does, whatever the condition holds; a told model's own export (with its channel selection) comes back exactly.
+	 */
+	@Test
+	void aBlindModelStartsAToldOneAsItself() throws Exception {
+		UNetSpec blind = new UNetSpec(1, 2, 4, 0.0, true, 1.0);
+		ComputationGraph trained = TestModels.randomGraph(blind, 3);
+		ComputationGraph told = UNet.build(blind.withCondition(UNetSpec.BLUR_SIGMA), 32, 1e-3, 99);
+		assertThrows(IOException.class, () -> OnnxWeights.copyInto(OnnxExporter.export(trained, "test"), told));
+		OnnxWeights.copyInto(OnnxExporter.export(trained, "test"), told, true);
+		INDArray image = Nd4j.rand(DataType.FLOAT, 2, 1, 24, 32);
+		INDArray expected = trained.outputSingle(false, image);
+		for (float sigma : new float[] { 0.5f, 3f }) {
+			INDArray withCondition = Nd4j.concat(1, image, Nd4j.valueArrayOf(new long[] { 2, 1, 24, 32 }, sigma, DataType.FLOAT));
+			assertEquals(0, expected.sub(told.outputSingle(false, withCondition)).amaxNumber().doubleValue(), 1e-5);
+		}
+		ComputationGraph again = UNet.build(blind.withCondition(UNetSpec.BLUR_SIGMA), 32, 1e-3, 5);
+		OnnxExporterTest.randomise(told, 8);
+		OnnxWeights.copyInto(OnnxExporter.export(told, "test"), again);
+		assertEquals(told.params(), again.params());
 	}
 
 	@Test

@@ -12,6 +12,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 import ij.ImagePlus;
 import ij.ImageStack;
@@ -22,6 +24,7 @@ import ij.process.FloatProcessor;
 import io.github.imagify.degrade.GaussianNoise;
 import io.github.imagify.image.FloatImage;
 import io.github.imagify.image.ImagePlusImages;
+import io.github.imagify.image.Normalization;
 import io.github.imagify.image.OpponentColours;
 import io.github.imagify.image.PlaneView;
 import io.github.imagify.image.Symmetries;
@@ -129,6 +132,49 @@ class RestorerTest {
 				FloatImage one = new FloatImage(1, 24, 40, java.util.Arrays.copyOfRange(rgb.data(), c * 960, (c + 1) * 960));
 				assertArrayEquals(fromPairs.restore(one, null).data(), java.util.Arrays.copyOfRange(all.data(), c * 960, (c + 1) * 960), 1e-3f);
 			}
+		}
+	}
+
+	/**
+	 * A model told the blur gets the sigma as a constant extra channel of every tile: tiled, its output is DL4J's on the
+	 * whole normalised image with that channel; another sigma gives another output; without a sigma, or outside the
+	 * trained range, it refuses. A blind model ignores the sigma.
+	 */
+	@Test
+	void toldModelReadsTheBlurSigmaBesideEveryTile() throws Exception {
+		UNetSpec spec = new UNetSpec(1, 2, 4, 0.0, true, 1.0, UNetSpec.BLUR_SIGMA);
+		ComputationGraph graph = TestModels.randomGraph(spec, 21);
+		ModelFile told = TestModels.toldModelFile(graph, spec, "told");
+		assertTrue(assertThrows(IllegalArgumentException.class, () -> new Restorer(told, 32, 1)).getMessage()
+				.matches("Model 'told' is told the blur: give blur_sigma, .*\\(0\\.5-3 px for this model\\)"));
+		assertTrue(assertThrows(IllegalArgumentException.class, () -> new Restorer(told, 32, 1, 1, 3.5)).getMessage()
+				.contains("blur_sigma 3.5 is outside the 0.5-3 px that model 'told' was trained on"));
+		int h = 96, w = 112; // the centre, beyond the receptive field from the border, is the same tiled or whole
+		FloatImage image = random(1, h, w, 9, 0, 255);
+		Normalization.Range range = Normalization.DEFAULT.measure(image);
+		FloatImage normalised = image.copy();
+		range.normalize(normalised);
+		FloatImage first = null;
+		for (double sigma : new double[] { 1.5, 2.5 }) {
+			FloatImage out;
+			try (Restorer restorer = new Restorer(told, 32, 1, 1, sigma)) {
+				assertTrue(restorer.told());
+				out = restorer.restore(image, null);
+			}
+			FloatImage withSigma = normalised.withConstantChannel((float) sigma);
+			INDArray x = Nd4j.create(withSigma.data(), new long[] { 1, 2, h, w }, 'c');
+			FloatImage expected = new FloatImage(1, h, w, graph.outputSingle(false, x).dup('c').data().asFloat());
+			range.denormalize(expected);
+			int m = told.info().context() + 1;
+			for (int y = m; y < h - m; y++)
+				for (int x0 = m; x0 < w - m; x0++)
+					assertEquals(expected.get(0, y, x0), out.get(0, y, x0), 1e-2, "pixel " + y + "," + x0); // 0..255 units
+			if (first == null) first = out;
+			else assertTrue(Metrics.mse(first, out) > 1e-3, "the sigma must matter");
+		}
+		try (Restorer blind = new Restorer(TestModels.randomModel(1, 2, 4, 11), 32, 1, 1, 2.0)) {
+			assertFalse(blind.told());
+			assertArrayEquals(grey.restore(image, null).data(), blind.restore(image, null).data(), 1e-6f);
 		}
 	}
 

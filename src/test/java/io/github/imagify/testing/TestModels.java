@@ -42,6 +42,13 @@ public final class TestModels {
 		return new ModelFile(info, OnnxExporter.export(graph, "test"));
 	}
 
+	/** A model told the blur sigma, trained (so its file says) on blur sigma 0.5..3. */
+	public static ModelFile toldModelFile(ComputationGraph graph, UNetSpec spec, String name) {
+		ModelInfo info = new ModelInfo(name, "random told test model", spec.channels(), spec.sizeMultiple(), spec.receptiveFieldRadius(),
+				Normalization.DEFAULT, Map.of("type", "gaussian_blur", "blur_sigma_min", 0.5, "blur_sigma_max", 3.0), spec.toMap(), Map.of("epochs", 0));
+		return new ModelFile(info, OnnxExporter.export(graph, "test"));
+	}
+
 	public static ModelFile randomModel(int channels, int depth, int baseFilters, long seed) {
 		UNetSpec spec = new UNetSpec(channels, depth, baseFilters, 0.0, true, 1.0);
 		return modelFile(randomGraph(spec, seed), spec, "random-" + channels + "c-d" + depth);

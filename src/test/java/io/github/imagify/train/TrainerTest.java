@@ -105,6 +105,49 @@ class TrainerTest {
 				.contains("takes 3-channel images but the training images have 1"));
 	}
 
+	/**
+	 * blur_known=true: a blind deblurrer starts a told one (which begins where the blind one is), training lowers its
+	 * loss, and the written model is told the blur (its file, its description, and restoring, which needs the sigma and
+	 * then sharpens). A told model cannot start a blind one, and the key needs a synthetic blur.
+	 */
+	@Test
+	void aModelToldTheBlurTrainsFromABlindOneAndRestoresGivenTheSigma() throws Exception {
+		Path images = TestImages.folder(dir, "clean", 3, 96, 10);
+		DegradationSpec blur = DegradationSpec.of("gaussian_blur", "1-2", "1", 0, 2);
+		Path blind = dir.resolve("blind.zip"), told = dir.resolve("told.zip");
+		new Trainer(new TrainingConfig(images, null, blur, 32, 8, 2, 12, 3e-3, 2, 8, 0.0, true, 0.1, 5, blind, null, false, false, null), null).train();
+		TrainingConfig tell = new TrainingConfig(images, null, blur, 32, 8, 3, 12, 3e-3, 2, 8, 0.0, true, 0.1, 5, told, null, false, false,
+				blind.toString(), true);
+		List<String> log = new java.util.ArrayList<>();
+		Trainer.Result r = new Trainer(tell, new TrainingListener() {
+			@Override
+			public void log(String message) { log.add(message); }
+		}).train();
+		assertTrue(log.stream().anyMatch(l -> l.contains("blind: the blur sigma's weights start at zero")), log.toString());
+		assertTrue(log.stream().anyMatch(l -> l.endsWith("told the blur sigma")), log.toString());
+		assertTrue(r.bestValidationLoss() < r.history().get(0).validationLoss() || r.bestEpoch() == 1, r.history().toString());
+		ModelFile model = ModelFile.read(told);
+		assertEquals("blur_sigma", model.info().condition());
+		assertEquals(2, model.info().inputChannels());
+		assertTrue(model.info().description().contains("told the blur sigma"), model.info().description());
+
+		FloatImage clean = io.github.imagify.image.ImagePlusImages.plane(new ij.ImagePlus("c", TestImages.blobs(64, 64, 99)), 1);
+		FloatImage blurred = DegradationSpec.of("gaussian_blur", "1.5", "1", 0, 2).toDegradation().apply(clean, 255, new java.util.Random(1));
+		assertThrows(IllegalArgumentException.class, () -> new Restorer(model, 64, 1));
+		try (Restorer restorer = new Restorer(model, 64, 1, 1, 1.5)) {
+			double before = Metrics.psnr(clean, blurred, 255), after = Metrics.psnr(clean, restorer.restore(blurred, null), 255);
+			assertTrue(after > before, "PSNR " + before + " -> " + after);
+		}
+
+		TrainingConfig blindFromTold = new TrainingConfig(images, null, blur, 32, 8, 1, 12, 3e-3, 2, 8, 0.0, true, 0.1, 5, dir.resolve("x.zip"),
+				null, false, false, told.toString());
+		assertTrue(assertThrows(IllegalArgumentException.class, () -> new Trainer(blindFromTold, null).train()).getMessage()
+				.contains("is told the blur sigma; set blur_known=true"));
+		var noise = DegradationSpec.of("gaussian_noise", "", "30", 0, 2);
+		assertTrue(assertThrows(IllegalArgumentException.class, () -> new TrainingConfig(images, null, noise, 32, 8, 1, 12, 3e-3, 2, 8, 0.0, true,
+				0.1, 5, dir.resolve("y.zip"), null, false, false, null, true)).getMessage().contains("blur_known=true needs degradation='gaussian_blur'"));
+	}
+
 	@Test
 	void resumesFromTheCheckpointWithoutRedoingEpochs() throws Exception {
 		Path images = TestImages.folder(dir, "clean", 2, 64, 20);
