@@ -2,7 +2,8 @@
 # The README's tables of the bundled models: Imagify Evaluate with compare=true on the held-out images (never
 # trained on; HeldOutImages.java builds them), noise seed 7: denoise-gray on the 8 grey images, and denoise-gray (in
 # opponent colours, the default for RGB) and denoise-rgb on the 7 RGB ones, at noise sigma 15, 25 and 50, and
-# denoise-gray with ensemble=8 on both sets; deblur at blur sigma 1, 2 and 3 (seed 7 too). One CSV
+# denoise-gray with ensemble=8 on both sets; deblur (told the true blur) and deblur-blind at blur sigma 1, 2 and 3
+# (seed 7 too). One CSV
 # per run in WORK, the log on stdout.
 # Usage, from the repository root after `mvn -B -DskipTests package`:
 #   src/scripts/evaluation/evaluate-bundled-models.sh /path/to/shared/data/train /path/to/extra-photos [work-dir]
@@ -24,8 +25,10 @@ for sigma in 15 25 50; do
     java -Xmx4g -jar target/imagify.jar --run "Imagify Evaluate" "images='$work/$set',model='denoise-gray',noise_sigma=$sigma,ensemble=8,output='$work/$set-denoise-gray-ensemble8-sigma$sigma.csv'"
   done
 done
-# deblur on the 8 grey images: blur sigma 1, 2 and 3 px with noise sigma 2, beside Richardson-Lucy given the true kernel
+# the deblurrers on the 8 grey images: blur sigma 1, 2 and 3 px with noise sigma 2, beside Richardson-Lucy given the true kernel
 for blur in 1 2 3; do
-  evaluate "images='$work/gray',model='deblur',degradation='gaussian_blur',blur_sigma=$blur,noise_sigma=2,output='$work/deblur-blur$blur.csv'"
-  java -Xmx4g -jar target/imagify.jar --run "Imagify Evaluate" "images='$work/gray',model='deblur',degradation='gaussian_blur',blur_sigma=$blur,noise_sigma=2,ensemble=8,output='$work/deblur-ensemble8-blur$blur.csv'"
+  for model in deblur deblur-blind; do
+    evaluate "images='$work/gray',model='$model',degradation='gaussian_blur',blur_sigma=$blur,noise_sigma=2,output='$work/$model-blur$blur.csv'"
+    java -Xmx4g -jar target/imagify.jar --run "Imagify Evaluate" "images='$work/gray',model='$model',degradation='gaussian_blur',blur_sigma=$blur,noise_sigma=2,ensemble=8,output='$work/$model-ensemble8-blur$blur.csv'"
+  done
 done

@@ -21,7 +21,7 @@ public class ExportCommand extends ContextCommand {
 	@Parameter
 	private LogService log;
 
-	@Parameter(label = "Model", required = false, persist = false, description = "A model file written by Imagify Train, or a bundled model name (denoise-gray, denoise-rgb, deblur)")
+	@Parameter(label = "Model", required = false, persist = false, description = "A model file written by Imagify Train, or a bundled model name (denoise-gray, denoise-rgb, deblur, deblur-blind)")
 	private String model = "";
 
 	@Parameter(label = "Output package (.zip)", required = false, persist = false, description = "The bioimage.io package to write")

@@ -96,7 +96,7 @@ public class TrainCommand extends ContextCommand {
 	private boolean as_grey = false;
 
 	@Parameter(label = "Start from model (fine-tune)", persist = false, required = false,
-			description = "Optional: a model file or bundled model name (denoise-gray, denoise-rgb, deblur) whose weights training starts from; depth, base filters and direct must match it")
+			description = "Optional: a model file or bundled model name (denoise-gray, denoise-rgb, deblur, deblur-blind) whose weights training starts from; depth, base filters and direct must match it")
 	private String start_from = "";
 
 	@Parameter(label = "Random seed", persist = false, required = false)

@@ -17,9 +17,11 @@ public final class BundledModels {
 	static final String FOLDER = "/io/github/imagify/models/";
 	public static final String DEFAULT_GRAY = "denoise-gray";
 	public static final String DEFAULT_RGB = "denoise-rgb";
-	/** Gaussian blur 0.5..3 px with light noise; only used when named. */
+	/** Gaussian blur 0.5..3 px with light noise, told the blur sigma (Denoise's blur_sigma); only used when named. */
 	public static final String DEBLUR = "deblur";
-	public static final List<String> NAMES = List.of(DEFAULT_GRAY, DEFAULT_RGB, DEBLUR);
+	/** The same blur, blind: for images whose blur is not known; only used when named. */
+	public static final String DEBLUR_BLIND = "deblur-blind";
+	public static final List<String> NAMES = List.of(DEFAULT_GRAY, DEFAULT_RGB, DEBLUR, DEBLUR_BLIND);
 
 	private BundledModels() {}
 

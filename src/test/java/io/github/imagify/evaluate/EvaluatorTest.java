@@ -91,7 +91,7 @@ class EvaluatorTest {
 	void theBundledDeblurModelIsComparedWithRichardsonLucyAndRangesAreRefused() throws Exception {
 		Path clean = dir.resolve("c.png");
 		ImageFiles.write(new ImagePlus("c", TestImages.blobs(64, 64, 4)), clean);
-		try (ModelChoice models = new ModelChoice("deblur", 256, 1, s -> {})) {
+		try (ModelChoice models = new ModelChoice("deblur", 256, 1, 1, 2.0, s -> {})) { // told the true blur, as Evaluate does
 			DegradationSpec blur = DegradationSpec.of("gaussian_blur", "2", "2", 30, 2);
 			List<Evaluator.Row> rows = new Evaluator(models, blur, 1, true).evaluate(clean, null, RestoreListener.SILENT);
 			assertEquals(List.of("degraded", "imagify", "richardson_lucy"), Evaluator.methods(rows));

@@ -311,6 +311,10 @@ class RestorerTest {
 		assertEquals(2, lines.size(), "the model, and once that RGB goes through it in opponent colours: " + lines);
 		assertEquals(1, BundledModels.load(BundledModels.DEFAULT_GRAY).info().channels());
 		assertEquals(3, BundledModels.load(BundledModels.DEFAULT_RGB).info().channels());
+		// the deblurrers: deblur is told the blur sigma, deblur-blind is not
+		assertEquals(UNetSpec.BLUR_SIGMA, BundledModels.load(BundledModels.DEBLUR).info().condition());
+		assertNull(BundledModels.load(BundledModels.DEBLUR_BLIND).info().condition());
+		assertEquals("gaussian_blur", BundledModels.load(BundledModels.DEBLUR_BLIND).info().degradation().get("type"));
 	}
 
 	@Test
