@@ -88,7 +88,7 @@ class BioimageioExportTest {
 	@Test
 	void modelFileWithASyntheticTestImageAndOwnAuthors() throws Exception {
 		Path model = dir.resolve("rgb-model.zip");
-		BundledModels.load("denoise-rgb").write(model);
+		TestModels.randomModel(3, 2, 4, 1).write(model); // an RGB network (the bundled denoise-rgb is the grey one, in opponent colours)
 		Path zip = dir.resolve("rgb.bioimageio.zip");
 		BioimageioExport.export(new BioimageioExport.Request(model.toString(), zip, null, List.of("Ada Lovelace", " Alan \"AT\" Turing "), "MIT"), m -> {});
 		Map<String, Object> rdf = validate(zip);
@@ -160,6 +160,7 @@ class BioimageioExportTest {
 		Path told = dir.resolve("told.zip");
 		TestModels.toldModelFile(TestModels.randomGraph(toldSpec, 1), toldSpec, "told").write(told);
 		fails("model='" + told + "'," + zip, "is told the blur sigma beside the image");
+		fails("model='denoise-rgb'," + zip, "export denoise-gray, a grey model");
 		try (Stream<Path> s = Files.list(out)) {
 			assertEquals(List.of(), s.toList(), "a failed export leaves nothing behind");
 		}

@@ -299,7 +299,7 @@ class RestorerTest {
 		return new ModelChoice(file.toString(), 64, 1, line -> {});
 	}
 
-	/** The grey denoiser serves RGB too, in opponent colours (measured better than the RGB model); denoise-rgb is there by name. */
+	/** The grey denoiser serves RGB too, in opponent colours (measured better than an RGB network), also as denoise-rgb. */
 	@Test
 	void emptyModelKeyPicksTheBundledGreyDenoiserForAnyChannels() throws Exception {
 		List<String> lines = new java.util.ArrayList<>();
@@ -310,7 +310,16 @@ class RestorerTest {
 		}
 		assertEquals(2, lines.size(), "the model, and once that RGB goes through it in opponent colours: " + lines);
 		assertEquals(1, BundledModels.load(BundledModels.DEFAULT_GRAY).info().channels());
-		assertEquals(3, BundledModels.load(BundledModels.DEFAULT_RGB).info().channels());
+		// denoise-rgb is the same network under the RGB name: naming it restores RGB exactly as the default does
+		ModelFile rgb = BundledModels.load(BundledModels.DEFAULT_RGB);
+		assertEquals(BundledModels.DEFAULT_RGB, rgb.info().name());
+		assertArrayEquals(BundledModels.load(BundledModels.DEFAULT_GRAY).onnx(), rgb.onnx());
+		FloatImage image = random(3, 64, 72, 4, 0, 255);
+		try (ModelChoice byDefault = new ModelChoice("", 64, 1, line -> {}); ModelChoice named = new ModelChoice("denoise-rgb", 64, 1, lines::add)) {
+			assertEquals(BundledModels.DEFAULT_RGB, named.forChannels(3).info().name());
+			assertArrayEquals(byDefault.forChannels(3).restore(image, null).data(), named.forChannels(3).restore(image, null).data(), 0f);
+		}
+		assertTrue(lines.get(2).contains("model 'denoise-rgb' (the denoise-gray network for RGB images, in opponent colours"), lines.toString());
 		// the deblurrers: deblur is told the blur sigma, deblur-blind is not
 		assertEquals(UNetSpec.BLUR_SIGMA, BundledModels.load(BundledModels.DEBLUR).info().condition());
 		assertNull(BundledModels.load(BundledModels.DEBLUR_BLIND).info().condition());

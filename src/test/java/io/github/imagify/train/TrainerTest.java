@@ -99,8 +99,10 @@ class TrainerTest {
 		var e = assertThrows(IllegalArgumentException.class, () -> new Trainer(otherShape, null).train());
 		assertTrue(e.getMessage().contains("set depth=2,base_filters=8,direct=false"), e.getMessage());
 		assertFalse(java.nio.file.Files.exists(dir.resolve("wide.zip")));
+		Path rgbNetwork = dir.resolve("rgb-network.zip");
+		io.github.imagify.testing.TestModels.randomModel(3, 2, 8, 1).write(rgbNetwork);
 		TrainingConfig rgbModel = new TrainingConfig(images, null, DegradationSpec.of("gaussian_noise", "", "30", 0, 2), 32, 8, 1, 12, 3e-3,
-				2, 8, 0.0, true, 0.1, 5, dir.resolve("rgb.zip"), null, false, false, "denoise-rgb");
+				2, 8, 0.0, true, 0.1, 5, dir.resolve("rgb.zip"), null, false, false, rgbNetwork.toString());
 		assertTrue(assertThrows(IllegalArgumentException.class, () -> new Trainer(rgbModel, null).train()).getMessage()
 				.contains("takes 3-channel images but the training images have 1"));
 	}
