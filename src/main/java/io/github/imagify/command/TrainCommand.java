@@ -59,6 +59,10 @@ public class TrainCommand extends ContextCommand {
 			description = "gaussian_blur only: the model reads each image's blur sigma beside it, and Denoise then needs blur_sigma")
 	private boolean blur_known = false;
 
+	@Parameter(label = "Refinement convolutions at full resolution", persist = false, required = false,
+			description = "extra 3x3 convolutions after the last decoder level, before the output (0..16); with start_from, added ones start as identities")
+	private int refine_convs = 0;
+
 	@Parameter(label = "Poisson peak (photons at the top of the range)", persist = false, required = false)
 	private double poisson_peak = 30;
 
@@ -127,7 +131,7 @@ public class TrainCommand extends ContextCommand {
 					.withNoiseDraw(noise_sigma_draw);
 			TrainingConfig config = new TrainingConfig(Path.of(images.trim()), pairs ? Path.of(degraded.trim()) : null, spec,
 					patch_size, batch_size, epochs, steps_per_epoch, learning_rate, depth, base_filters, dropout, !direct,
-					0.1, seed, Path.of(model_out.trim()), model_name, !restart, as_grey, start_from, blur_known);
+					0.1, seed, Path.of(model_out.trim()), model_name, !restart, as_grey, start_from, blur_known, refine_convs);
 			if (ij.IJ.getInstance() != null) ij.IJ.resetEscape();
 			ResultsTable table = ResultsTable.getResultsTable(); // per-epoch figures, readable by macros with getResult()
 			table.reset();

@@ -11,15 +11,17 @@ package io.github.imagify.model;
 final class ReceptiveField {
 
 	private final int depth;
+	private final int refineConvs;
 
-	ReceptiveField(int depth) {
+	ReceptiveField(int depth, int refineConvs) {
 		this.depth = depth;
+		this.refineConvs = refineConvs;
 	}
 
 	/** Input interval that output pixel {@code y} depends on. */
 	long[] ofOutput(long y) {
 		long[] at = { y, y }; // the 1x1 head and the residual subtraction see only position y
-		return union(decoder(0, at), at);
+		return union(decoder(0, widen(at, refineConvs)), at); // the refinement convs come after decoder level 0
 	}
 
 	/** Output of decoder level {@code level}'s last conv, to input. */

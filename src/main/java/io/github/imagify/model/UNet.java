@@ -40,6 +40,8 @@ public final class UNet {
 	public static final String OUTPUT = "output";
 	/** A told (non-blind) residual model's image channels, the input without its condition channel, for the residual. */
 	public static final String IMAGE = "image";
+	/** Name prefix of the refinement convolutions, {@code refine0}, {@code refine1}, ... */
+	public static final String REFINE = "refine";
 	/** The first convolution, the one layer that reads the input (and a told model's condition). */
 	public static final String FIRST_CONV = "enc0_conv1";
 
@@ -95,6 +97,9 @@ public final class UNet {
 			x = conv(g, "dec" + l + "_conv1", spec.filters(l), "dec" + l + "_concat");
 			x = conv(g, "dec" + l + "_conv2", spec.filters(l), x);
 		}
+
+		for (int k = 0; k < spec.refineConvs(); k++)
+			x = conv(g, REFINE + k, spec.filters(0), x);
 
 		// A residual net starts as the identity (zero head): training begins at the input's quality instead
 		// of at random noise added to it, which matters for short runs.

@@ -40,10 +40,24 @@ public final class OnnxWeights {
 	 * input channel start at zero, so the network starts as the blind model.
 	 */
 	public static void copyInto(byte[] onnx, ComputationGraph graph, boolean addCondition) throws IOException {
+		copyInto(onnx, graph, addCondition, false);
+	}
+
+	/**
+	 * As {@link #copyInto(byte[], ComputationGraph, boolean)}; with {@code addRefineConvs}, {@code graph} may have
+	 * refinement convolutions ({@link UNet#REFINE}) that the model lacks: they start as identities (the centre tap of
+	 * each filter's own channel 1, the rest and the bias 0), which pass their input through unchanged, as it is the
+	 * output of a ReLU and so not negative. The network then starts as the model.
+	 */
+	public static void copyInto(byte[] onnx, ComputationGraph graph, boolean addCondition, boolean addRefineConvs) throws IOException {
 		Map<String, TensorProto> weights = new HashMap<>();
 		for (TensorProto t : ModelProto.parseFrom(onnx).getGraph().getInitializerList()) weights.put(t.getName(), t);
 		for (Layer layer : graph.getLayers()) {
 			String vertex = layer.conf().getLayer().getLayerName();
+			if (addRefineConvs && vertex.startsWith(UNet.REFINE) && !weights.containsKey(vertex + ".W")) {
+				startAsIdentity(layer);
+				continue;
+			}
 			for (Map.Entry<String, INDArray> param : layer.paramTable().entrySet()) {
 				String name = vertex + "." + param.getKey();
 				TensorProto t = weights.remove(name);
@@ -72,5 +86,15 @@ public final class OnnxWeights {
 		weights.keySet().removeIf(n -> n.endsWith(GraphTranslator.FACTOR) || n.endsWith(GraphTranslator.SELECTION));
 		if (!weights.isEmpty())
 			throw new IOException("The model has weights this network lacks: " + weights.keySet() + "; start from a model of the same architecture");
+	}
+
+	private static void startAsIdentity(Layer layer) {
+		INDArray w = layer.getParam("W"), b = layer.getParam("b");
+		if (w.rank() != 4 || w.size(0) != w.size(1))
+			throw new IllegalStateException("Refinement layer " + layer.conf().getLayer().getLayerName() + " is not a square convolution: " + Arrays.toString(w.shape()));
+		w.assign(0);
+		b.assign(0);
+		long centreY = w.size(2) / 2, centreX = w.size(3) / 2;
+		for (long c = 0; c < w.size(0); c++) w.putScalar(new long[] { c, c, centreY, centreX }, 1f);
 	}
 }

@@ -69,7 +69,7 @@ public final class Trainer {
 		PatchSampler sampler = new PatchSampler(images, config.patchSize(), degradation, config.validationFraction(), config.seed());
 		int channels = sampler.channels();
 		UNetSpec spec = new UNetSpec(channels, config.depth(), config.baseFilters(), config.dropout(), config.residual(), 1.0,
-				config.blurKnown() ? UNetSpec.BLUR_SIGMA : null);
+				config.blurKnown() ? UNetSpec.BLUR_SIGMA : null, config.refineConvs());
 		if (startModel != null) checkFits(startModel, spec);
 		listener.log(String.format("Training on %d plane(s) from %s: %d training region(s), %d validation patch(es) of %dx%d, %s",
 				images.size(), config.images(), sampler.trainingCells(), sampler.validation().size(), config.patchSize(), config.patchSize(),
@@ -83,8 +83,9 @@ public final class Trainer {
 		Checkpoint.State state = begin.state();
 		OneDnn.Status oneDnn = OneDnn.check(graph);
 		listener.log(oneDnn.active() ? oneDnn.toString() : "Warning: " + oneDnn);
-		listener.log(String.format("U-Net depth %d, base filters %d, %,d parameters, residual %s%s", spec.depth(), spec.baseFilters(),
-				graph.numParams(), spec.residual(), spec.condition() == null ? "" : ", told the " + spec.condition().replace('_', ' ')));
+		listener.log(String.format("U-Net depth %d, base filters %d%s, %,d parameters, residual %s%s", spec.depth(), spec.baseFilters(),
+				spec.refineConvs() == 0 ? "" : ", " + spec.refineConvs() + " refinement convolutions", graph.numParams(), spec.residual(),
+				spec.condition() == null ? "" : ", told the " + spec.condition().replace('_', ' ')));
 
 		List<EpochResult> history = new ArrayList<>(state.history());
 		double best = state.bestValidationLoss();
@@ -164,6 +165,9 @@ public final class Trainer {
 			throw new IllegalArgumentException("start_from model '" + file.info().name() + "' is a U-Net of depth " + theirs.depth() + " with " + theirs.baseFilters()
 					+ " base filters" + (theirs.residual() ? "" : ", direct=true") + "; set depth=" + theirs.depth() + ",base_filters=" + theirs.baseFilters()
 					+ (theirs.residual() ? ",direct=false" : ",direct=true") + " to fine-tune it");
+		if (theirs.refineConvs() > spec.refineConvs()) // fewer works: the extra ones start as identities
+			throw new IllegalArgumentException("start_from model '" + file.info().name() + "' has " + theirs.refineConvs()
+					+ " refinement convolutions; set refine_convs=" + theirs.refineConvs() + " (or more) to fine-tune it");
 		if (theirs.condition() != null && spec.condition() == null) // the other way round works: the blind weights, the blur's at zero
 			throw new IllegalArgumentException("start_from model '" + file.info().name() + "' is told the blur sigma; set blur_known=true to fine-tune it");
 	}
@@ -209,9 +213,12 @@ public final class Trainer {
 			ComputationGraph graph = UNet.build(spec, config.patchSize(), config.learningRate(), config.seed());
 			if (startModel != null) {
 				boolean addCondition = spec.condition() != null && startModel.info().condition() == null;
-				OnnxWeights.copyInto(startModel.onnx(), graph, addCondition);
+				int theirRefine = UNetSpec.fromMap(startModel.info().network()).refineConvs();
+				boolean addRefine = spec.refineConvs() > theirRefine;
+				OnnxWeights.copyInto(startModel.onnx(), graph, addCondition, addRefine);
 				listener.log("Starting from the weights of model '" + startModel.info().name() + "' (" + config.startFrom() + ")"
-						+ (addCondition ? ", blind: the blur sigma's weights start at zero" : ""));
+						+ (addCondition ? ", blind: the blur sigma's weights start at zero" : "")
+						+ (addRefine ? ", with " + theirRefine + " refinement convolutions: the " + (spec.refineConvs() - theirRefine) + " added start as identities" : ""));
 			}
 			return new Start(graph, new Checkpoint.State(0, Double.POSITIVE_INFINITY, 0, 0, settings, new ArrayList<>(), null));
 		} finally {

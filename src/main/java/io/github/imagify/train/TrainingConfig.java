@@ -8,6 +8,7 @@ import io.github.imagify.degrade.Degradation;
 import io.github.imagify.degrade.DegradationSpec;
 import io.github.imagify.degrade.KnownBlur;
 import io.github.imagify.image.Normalization;
+import io.github.imagify.model.UNetSpec;
 
 /**
  * Everything a training run needs, as the Train command's keys give it. The network's channel count
@@ -20,11 +21,12 @@ import io.github.imagify.image.Normalization;
  * @param asGrey         convert RGB training images to grey, to train a single-channel model
  * @param startFrom      a model file or bundled model name whose weights training starts from (fine-tuning), or null
  * @param blurKnown      train a model that is told each patch's blur sigma (non-blind); restoring then needs the sigma
+ * @param refineConvs    extra 3x3 convolutions at full resolution before the head ({@link UNetSpec#refineConvs})
  */
 public record TrainingConfig(Path images, Path degraded, DegradationSpec degradation, int patchSize, int batchSize,
 		int epochs, int stepsPerEpoch, double learningRate, int depth, int baseFilters, double dropout, boolean residual,
 		double validationFraction, long seed, Path modelOut, String modelName, boolean resume, boolean asGrey, String startFrom,
-		boolean blurKnown) {
+		boolean blurKnown, int refineConvs) {
 
 	public static final Normalization NORMALIZATION = Normalization.DEFAULT;
 
@@ -46,6 +48,8 @@ public record TrainingConfig(Path images, Path degraded, DegradationSpec degrada
 		if (!(validationFraction > 0 && validationFraction < 0.9)) throw new IllegalArgumentException("validation fraction must be in (0, 0.9), got " + validationFraction);
 		if (patchSize % (1 << depth) != 0)
 			throw new IllegalArgumentException("patch_size " + patchSize + " must be a multiple of 2^depth = " + (1 << depth) + "; try " + ((patchSize >> depth) + 1 << depth));
+		if (refineConvs < 0 || refineConvs > UNetSpec.MAX_REFINE_CONVS)
+			throw new IllegalArgumentException("refine_convs must be 0.." + UNetSpec.MAX_REFINE_CONVS + ", got " + refineConvs);
 		if (degraded == null) degradation.validate();
 		if (blurKnown && degraded != null)
 			throw new IllegalArgumentException("blur_known=true needs a synthetic gaussian_blur degradation, whose sigma the model is told; pairs do not say their blur");
@@ -57,12 +61,21 @@ public record TrainingConfig(Path images, Path degraded, DegradationSpec degrada
 		}
 	}
 
+	/** Settings without refinement convolutions. */
+	public TrainingConfig(Path images, Path degraded, DegradationSpec degradation, int patchSize, int batchSize, int epochs,
+			int stepsPerEpoch, double learningRate, int depth, int baseFilters, double dropout, boolean residual,
+			double validationFraction, long seed, Path modelOut, String modelName, boolean resume, boolean asGrey, String startFrom,
+			boolean blurKnown) {
+		this(images, degraded, degradation, patchSize, batchSize, epochs, stepsPerEpoch, learningRate, depth, baseFilters, dropout, residual,
+				validationFraction, seed, modelOut, modelName, resume, asGrey, startFrom, blurKnown, 0);
+	}
+
 	/** A blind model's settings. */
 	public TrainingConfig(Path images, Path degraded, DegradationSpec degradation, int patchSize, int batchSize, int epochs,
 			int stepsPerEpoch, double learningRate, int depth, int baseFilters, double dropout, boolean residual,
 			double validationFraction, long seed, Path modelOut, String modelName, boolean resume, boolean asGrey, String startFrom) {
 		this(images, degraded, degradation, patchSize, batchSize, epochs, stepsPerEpoch, learningRate, depth, baseFilters, dropout, residual,
-				validationFraction, seed, modelOut, modelName, resume, asGrey, startFrom, false);
+				validationFraction, seed, modelOut, modelName, resume, asGrey, startFrom, false, 0);
 	}
 
 	/** The synthetic degradation as training patches are made with it: one that says its blur sigma when the model is told it. */
@@ -88,6 +101,7 @@ public record TrainingConfig(Path images, Path degraded, DegradationSpec degrada
 		m.put("as_grey", asGrey);
 		if (startFrom != null) m.put("start_from", startFrom); // only when set, so earlier checkpoints still resume
 		if (blurKnown) m.put("blur_known", true);
+		if (refineConvs > 0) m.put("refine_convs", refineConvs);
 		return m;
 	}
 

@@ -31,6 +31,8 @@ class UNetSpecTest {
 		assertMessage("dropout", () -> new UNetSpec(1, 3, 32, 1.0, true, 1));
 		assertMessage("dropout", () -> new UNetSpec(1, 3, 32, Double.NaN, true, 1));
 		assertMessage("input_scale", () -> new UNetSpec(1, 3, 32, 0.1, true, 0));
+		assertMessage("refine_convs", () -> new UNetSpec(1, 3, 32, 0.1, true, 1, null, -1));
+		assertMessage("refine_convs", () -> new UNetSpec(1, 3, 32, 0.1, true, 1, null, 17));
 	}
 
 	@Test
@@ -50,6 +52,11 @@ class UNetSpecTest {
 		assertEquals(UNetSpec.BLUR_SIGMA, told.toMap().get("condition"));
 		assertTrue(!s.toMap().containsKey("condition"));
 		assertEquals(3, told.inputChannels());
+		UNetSpec refined = s.withRefineConvs(2); // only a spec with refinement convolutions writes the key
+		assertEquals(refined, UNetSpec.fromMap(refined.toMap()));
+		assertEquals(2, refined.toMap().get("refine_convs"));
+		assertTrue(!s.toMap().containsKey("refine_convs"));
+		assertEquals(s.receptiveFieldRadius() + 2, refined.receptiveFieldRadius());
 		json.put("condition", "noise_sigma");
 		assertMessage("condition", () -> UNetSpec.fromMap(json));
 		json.remove("condition");

@@ -22,11 +22,11 @@ class UNetTest {
 	@Test
 	void outputHasInputShapeForAnyMultipleAndParametersMatchTheSpec() {
 		for (int depth = 1; depth <= 3; depth++)
-			checkShapesAndParameters(depth);
+			checkShapesAndParameters(new UNetSpec(2, depth, 4, 0.1, true, 1.0));
+		checkShapesAndParameters(new UNetSpec(2, 2, 4, 0.1, true, 1.0).withRefineConvs(3));
 	}
 
-	private static void checkShapesAndParameters(int depth) {
-		UNetSpec spec = new UNetSpec(2, depth, 4, 0.1, true, 1.0);
+	private static void checkShapesAndParameters(UNetSpec spec) {
 		ComputationGraph graph = UNet.build(spec, 32, 1e-3, 42);
 		assertEquals(spec.parameterCount(), graph.numParams());
 		for (long[] shape : new long[][] { { 1, 2, 32, 32 }, { 2, 2, 64, 48 } }) {
@@ -122,11 +122,11 @@ class UNetTest {
 	@Test
 	void receptiveFieldRadiusIsExact() {
 		for (int depth = 1; depth <= 2; depth++)
-			checkReceptiveField(depth);
+			checkReceptiveField(new UNetSpec(1, depth, 4, 0, false, 1.0));
+		checkReceptiveField(new UNetSpec(1, 1, 4, 0, false, 1.0).withRefineConvs(2)); // each refinement conv adds one pixel
 	}
 
-	private static void checkReceptiveField(int depth) {
-		UNetSpec spec = new UNetSpec(1, depth, 4, 0, false, 1.0);
+	private static void checkReceptiveField(UNetSpec spec) {
 		ComputationGraph graph = UNet.build(spec, 32, 1e-3, 11);
 		Nd4j.getRandom().setSeed(11);
 		for (Map.Entry<String, INDArray> p : graph.paramTable().entrySet()) // small positive biases keep ReLUs alive
@@ -142,6 +142,6 @@ class UNetTest {
 			for (int c = 0; c < size; c++)
 				if (Math.abs(diff.getDouble(0, 0, row, c)) > 1e-6) reach = Math.max(reach, Math.abs(c - col));
 		}
-		assertEquals(spec.receptiveFieldRadius(), reach, "depth " + depth);
+		assertEquals(spec.receptiveFieldRadius(), reach, spec.toString());
 	}
 }

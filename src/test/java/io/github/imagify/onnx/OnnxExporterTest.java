@@ -47,7 +47,9 @@ class OnnxExporterTest {
 			// told the blur: one more input channel, which the residual leaves out (a SubsetVertex, a 1x1 Conv in ONNX)
 			new UNetSpec(1, 2, 4, 0.1, true, 1.0, UNetSpec.BLUR_SIGMA),
 			new UNetSpec(3, 1, 4, 0.0, true, 0.5, UNetSpec.BLUR_SIGMA),
-			new UNetSpec(1, 1, 4, 0.0, false, 1.0, UNetSpec.BLUR_SIGMA));
+			new UNetSpec(1, 1, 4, 0.0, false, 1.0, UNetSpec.BLUR_SIGMA),
+			new UNetSpec(1, 2, 4, 0.1, true, 1.0, null, 2),
+			new UNetSpec(3, 1, 4, 0.0, true, 1.0, UNetSpec.BLUR_SIGMA, 1));
 		StringBuilder report = new StringBuilder();
 		for (UNetSpec spec : specs) {
 			ComputationGraph graph = UNet.build(spec, 16, 1e-3, 5);

@@ -56,6 +56,29 @@ class OnnxWeightsTest {
 		assertEquals(told.params(), again.params());
 	}
 
+	/**
+	 * A model starts one with more refinement convolutions as itself: the added ones start as identities, so the
+	 * deeper net computes what the model does; without the flag the missing weights are refused, and a model's own
+	 * refinement weights come back exactly.
+	 */
+	@Test
+	void addedRefinementConvolutionsStartAsIdentities() throws Exception {
+		UNetSpec shallow = new UNetSpec(1, 2, 4, 0.0, true, 1.0).withRefineConvs(1);
+		ComputationGraph trained = TestModels.randomGraph(shallow, 3);
+		byte[] onnx = OnnxExporter.export(trained, "test");
+		ComputationGraph deeper = UNet.build(shallow.withRefineConvs(3), 32, 1e-3, 99);
+		assertTrue(assertThrows(IOException.class, () -> OnnxWeights.copyInto(onnx, deeper)).getMessage().contains("refine1."));
+		OnnxWeights.copyInto(onnx, deeper, false, true);
+		INDArray image = Nd4j.rand(DataType.FLOAT, 2, 1, 24, 32);
+		INDArray expected = trained.outputSingle(false, image);
+		assertTrue(expected.sub(image).amaxNumber().doubleValue() > 1e-3, "the random model changes its input");
+		assertEquals(0, expected.sub(deeper.outputSingle(false, image)).amaxNumber().doubleValue(), 1e-5);
+		OnnxExporterTest.randomise(deeper, 8);
+		ComputationGraph again = UNet.build(shallow.withRefineConvs(3), 32, 1e-3, 5);
+		OnnxWeights.copyInto(OnnxExporter.export(deeper, "test"), again, false, true);
+		assertEquals(deeper.params(), again.params());
+	}
+
 	@Test
 	void anotherArchitectureIsRefusedByName() {
 		byte[] onnx = OnnxExporter.export(TestModels.randomGraph(new UNetSpec(1, 2, 4, 0.0, true, 1.0), 3), "test");

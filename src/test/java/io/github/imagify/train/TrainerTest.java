@@ -108,6 +108,40 @@ class TrainerTest {
 	}
 
 	/**
+	 * refine_convs: a model without refinement convolutions starts one with two (they start as identities), the written
+	 * model has them (its spec, its larger context) and restores through ONNX Runtime; that model cannot start one
+	 * with fewer.
+	 */
+	@Test
+	void refinementConvolutionsAreAddedToAStartModel() throws Exception {
+		Path images = TestImages.folder(dir, "clean", 3, 96, 12);
+		DegradationSpec noise = DegradationSpec.of("gaussian_noise", "", "20", 0, 2);
+		Path plain = dir.resolve("plain.zip"), refined = dir.resolve("refined.zip");
+		new Trainer(new TrainingConfig(images, null, noise, 32, 8, 1, 6, 3e-3, 2, 8, 0.0, true, 0.1, 5, plain, null, false, false, null), null).train();
+		List<String> log = new java.util.ArrayList<>();
+		new Trainer(new TrainingConfig(images, null, noise, 32, 8, 1, 6, 1e-3, 2, 8, 0.0, true, 0.1, 5, refined, null, false, false,
+				plain.toString(), false, 2), new TrainingListener() {
+					@Override
+					public void log(String message) { log.add(message); }
+				}).train();
+		assertTrue(log.stream().anyMatch(l -> l.contains("with 0 refinement convolutions: the 2 added start as identities")), log.toString());
+		ModelFile model = ModelFile.read(refined);
+		assertEquals(2, UNetSpec.fromMap(model.info().network()).refineConvs());
+		assertEquals(ModelFile.read(plain).info().context() + 2, model.info().context());
+		FloatImage clean = io.github.imagify.image.ImagePlusImages.plane(new ij.ImagePlus("c", TestImages.blobs(64, 64, 99)), 1);
+		FloatImage noisy = noise.toDegradation().apply(clean, 255, new java.util.Random(1));
+		try (Restorer restorer = new Restorer(model, 64, 1)) {
+			FloatImage out = restorer.restore(noisy, null);
+			assertTrue(out.sameShape(noisy));
+			for (float v : out.data()) assertTrue(Float.isFinite(v));
+		}
+		TrainingConfig fewer = new TrainingConfig(images, null, noise, 32, 8, 1, 6, 1e-3, 2, 8, 0.0, true, 0.1, 5, dir.resolve("fewer.zip"), null,
+				false, false, refined.toString(), false, 1);
+		assertTrue(assertThrows(IllegalArgumentException.class, () -> new Trainer(fewer, null).train()).getMessage()
+				.contains("has 2 refinement convolutions; set refine_convs=2"));
+	}
+
+	/**
 	 * blur_known=true: a blind deblurrer starts a told one (which begins where the blind one is), training lowers its
 	 * loss, and the written model is told the blur (its file, its description, and restoring, which needs the sigma and
 	 * then sharpens). A told model cannot start a blind one, and the key needs a synthetic blur.
