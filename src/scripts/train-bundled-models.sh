@@ -47,7 +47,7 @@ run "images='$(realpath "$work/gray")',as_grey=true,${denoise/epochs=30/epochs=7
 # from that for 50 more, seed 3 (the first run was made without model_name, so the jar's start_from_chain names it
 # denoise-gray-ft64)
 finetune=${denoise/learning_rate=0.001/learning_rate=0.0005}
-run "images='$(realpath "$work/gray")',as_grey=true,start_from='$(realpath "$work")/denoise-gray.zip',${finetune/seed=1/seed=2},model_name='denoise-gray',model_out='$(realpath "$work")/denoise-gray-ft64.zip'"
+run "images='$(realpath "$work/gray")',as_grey=true,start_from='$(realpath "$work")/denoise-gray.zip',${finetune/seed=1/seed=2},model_out='$(realpath "$work")/denoise-gray-ft64.zip'"
 finetune=${finetune/epochs=30/epochs=50}
 run "images='$(realpath "$work/gray")',as_grey=true,start_from='$(realpath "$work")/denoise-gray-ft64.zip',${finetune/seed=1/seed=3},model_name='denoise-gray',model_out='$(realpath "$work")/denoise-gray-ft64b.zip'"
 # and from that for 45 more, seed 4: the denoise-gray in the jar, as written

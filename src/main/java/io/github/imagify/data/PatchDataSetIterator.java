@@ -63,8 +63,8 @@ public final class PatchDataSetIterator implements DataSetIterator {
 	@Override public void reset() { done = 0; }
 	@Override public boolean resetSupported() { return true; }
 	@Override public boolean asyncSupported() { return true; }
-	@Override public int inputColumns() { return sampler.channels() * sampler.patchSize() * sampler.patchSize(); }
-	@Override public int totalOutcomes() { return inputColumns(); }
+	@Override public int inputColumns() { return sampler.inputChannels() * sampler.patchSize() * sampler.patchSize(); }
+	@Override public int totalOutcomes() { return sampler.channels() * sampler.patchSize() * sampler.patchSize(); }
 	@Override public int batch() { return batchSize; }
 	@Override public void setPreProcessor(DataSetPreProcessor p) { this.preProcessor = p; }
 	@Override public DataSetPreProcessor getPreProcessor() { return preProcessor; }

@@ -91,6 +91,8 @@ public final class PatchSampler {
 	public int patchSize() { return patchSize; }
 	/** The images' channels, which the model restores. */
 	public int channels() { return images.get(0).clean().channels(); }
+	/** Channels of an input patch: the images', and the told strength's with a {@link KnownBlur}. */
+	public int inputChannels() { return channels() + (degradation instanceof KnownBlur ? 1 : 0); }
 	public int trainingCells() { return trainCells.size(); }
 	/** The fixed validation patches, degraded once with a fixed seed so losses compare across epochs. */
 	public List<Pair> validation() { return validation; }

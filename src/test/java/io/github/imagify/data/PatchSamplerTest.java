@@ -140,6 +140,9 @@ class PatchSamplerTest {
 		DataSet ds = PatchDataSetIterator.toDataSet(List.of(sampler.next(rng), sampler.next(rng)));
 		assertArrayEquals(new long[] { 2, 2, 48, 48 }, ds.getFeatures().shape());
 		assertArrayEquals(new long[] { 2, 1, 48, 48 }, ds.getLabels().shape());
+		PatchDataSetIterator it = new PatchDataSetIterator(sampler, 2, 1, 3);
+		assertEquals(2 * 48 * 48, it.inputColumns());
+		assertEquals(48 * 48, it.totalOutcomes());
 	}
 
 	/** Largest difference of channel 0 more than 9 px (3 x the largest sigma) from the border. */
