@@ -31,6 +31,6 @@ class FlopCountTest {
 				total += share * (2.0 * s.filters(l + 1) * f + 2 * 9 * (2 * f * f + f * f));
 			in = f;
 		}
-		return total;
+		return total + s.refineConvs() * 2.0 * 9 * s.filters(0) * s.filters(0); // the full-resolution refinement convs
 	}
 }

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 import io.github.imagify.degrade.DegradationSpec;
 import io.github.imagify.image.FloatImage;
 import io.github.imagify.metrics.Metrics;
+import io.github.imagify.model.UNetSpec;
 import io.github.imagify.modelfile.ModelFile;
 import io.github.imagify.restore.Restorer;
 import io.github.imagify.testing.TestImages;
