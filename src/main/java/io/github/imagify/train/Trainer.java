@@ -212,8 +212,9 @@ public final class Trainer {
 			}
 			ComputationGraph graph = UNet.build(spec, config.patchSize(), config.learningRate(), config.seed());
 			if (startModel != null) {
-				boolean addCondition = spec.condition() != null && startModel.info().condition() == null;
-				int theirRefine = UNetSpec.fromMap(startModel.info().network()).refineConvs();
+				UNetSpec theirs = UNetSpec.fromMap(startModel.info().network()); // checkFits allowed only these two differences
+				boolean addCondition = spec.condition() != null && theirs.condition() == null;
+				int theirRefine = theirs.refineConvs();
 				boolean addRefine = spec.refineConvs() > theirRefine;
 				OnnxWeights.copyInto(startModel.onnx(), graph, addCondition, addRefine);
 				listener.log("Starting from the weights of model '" + startModel.info().name() + "' (" + config.startFrom() + ")"
