@@ -14,10 +14,10 @@ import io.github.imagify.image.FloatImage;
  * Stage 1 groups similar blocks of the noisy image, hard-thresholds the group's 3D spectrum and aggregates the
  * blocks with weights 1 / (sigma^2 * nonzero coefficients) and a Kaiser window; stage 2 regroups on that basic
  * estimate and Wiener-filters the noisy groups with the basic groups' spectrum as the oracle. Parameters are the
- * paper's normal profile ({@code HT_NORMAL} and the others below). Transforms: orthonormal 2D DCT on the blocks
- * in both stages (the authors' code uses the bior1.5 wavelet in stage 1 for sigma &lt;= 40, DCT otherwise) and
- * the orthonormal Haar transform along the group, whose size is the largest power of two not above the number
- * of matches.
+ * paper's normal profile ({@code HT_NORMAL} and the others below). Transforms as in the authors' code: on the
+ * blocks, the bior1.5 wavelet in stage 1 up to sigma 40 (8x8 blocks) and the orthonormal 2D DCT otherwise; along
+ * the group, the orthonormal Haar transform, whose size is the largest power of two not above the number of
+ * matches.
  * Blocks lie inside the image (search windows are cut at the border) and the last block row and column are
  * always reference positions, so every pixel is estimated. The authors' speed-up of a larger step after groups
  * with few nonzero coefficients is left out: every grid position is a reference block. For speed the spectra of
@@ -41,16 +41,31 @@ public final class Bm3d {
 	 * @param tauMatch  the largest mean squared block difference ||Z_R - Z_x||^2 / N1^2 that still matches
 	 * @param lambda2d  stage 1 only: matching compares 2D spectra hard-thresholded at lambda2d * sigma (0: none)
 	 * @param lambda3d  stage 1 only: the group's 3D spectrum is hard-thresholded at lambda3d * sigma
+	 * @param wavelet   whether the blocks' 2D transform is bior1.5 ({@link #bior15Matrix}) rather than the DCT
 	 */
-	record Stage(int block, int step, int maxGroup, int search, double tauMatch, double lambda2d, double lambda3d) {}
+	record Stage(int block, int step, int maxGroup, int search, double tauMatch, double lambda2d, double lambda3d,
+			boolean wavelet) {
+
+		/** The blocks' 1D transform: forward (rows give the coefficients) and inverse matrices. */
+		double[][][] transform() {
+			if (!wavelet) {
+				double[][] dct = dctMatrix(block);
+				return new double[][][] { dct, transpose(dct) };
+			}
+			double[][] forward = bior15Matrix(block);
+			return new double[][][] { forward, invert(forward) };
+		}
+	}
 
 	/** The paper's normal profile, sigma &lt;= 40: hard thresholding and Wiener stage. */
-	static final Stage HT_NORMAL = new Stage(8, 3, 16, 39, 3000, 0, 2.7), WIENER_NORMAL = new Stage(8, 3, 32, 39, 400, 0, 0);
+	static final Stage HT_NORMAL = new Stage(8, 3, 16, 39, 3000, 0, 2.7, true),
+			WIENER_NORMAL = new Stage(8, 3, 32, 39, 400, 0, 0, false);
 	/**
 	 * The paper's normal profile, sigma &gt; 40: larger blocks and a prefilter on the matching distance, because
 	 * the noise swamps the plain distance (the authors' later code replaces this with Hou et al.'s 2010 variant).
 	 */
-	static final Stage HT_STRONG = new Stage(12, 4, 16, 39, 5000, 2.0, 2.8), WIENER_STRONG = new Stage(11, 6, 32, 39, 3500, 0, 0);
+	static final Stage HT_STRONG = new Stage(12, 4, 16, 39, 5000, 2.0, 2.8, false),
+			WIENER_STRONG = new Stage(11, 6, 32, 39, 3500, 0, 0, false);
 	/** Kaiser window parameter of the aggregation, both stages. */
 	static final double KAISER_BETA = 2.0;
 
@@ -124,9 +139,9 @@ public final class Bm3d {
 	/** Stage 1: groups matched on the noisy luminance, 3D hard thresholding. */
 	private static float[][] hardThresholding(float[][] noisy, int h, int w, Stage p, double[] sigmas, double tau) {
 		int n = p.block(), k = n * n;
-		double[][] dct = dctMatrix(n);
+		double[][][] transform = p.transform();
 		Spectra[] spectra = new Spectra[noisy.length];
-		for (int ch = 0; ch < noisy.length; ch++) spectra[ch] = new Spectra(noisy[ch], h, w, dct);
+		for (int ch = 0; ch < noisy.length; ch++) spectra[ch] = new Spectra(noisy[ch], h, w, transform[0]);
 		float prefilter = (float) (p.lambda2d() * sigmas[0]);
 		return collaborate(h, w, p, spectra[0], tau, prefilter, noisy.length, group -> {
 			int size = group.length;
@@ -143,7 +158,7 @@ public final class Bm3d {
 					if (Math.abs(g[i]) > threshold) kept++;
 					else g[i] = 0;
 				inverseHaar(g, size, k, tmp);
-				for (int j = 0; j < size; j++) inverseDct(g, j * k, n, dct, scratch);
+				for (int j = 0; j < size; j++) inverse2d(g, j * k, n, transform[1], scratch);
 				blocks[ch] = g;
 				// fewer surviving coefficients = less residual noise in the estimate, so more weight
 				weights[ch] = kept > 0 ? 1 / (sigmas[ch] * sigmas[ch] * kept) : 1;
@@ -155,11 +170,11 @@ public final class Bm3d {
 	/** Stage 2: groups matched on the basic estimate's luminance, empirical Wiener filter with its spectrum. */
 	private static float[][] wiener(float[][] noisy, float[][] basic, int h, int w, Stage p, double[] sigmas, double tau) {
 		int n = p.block(), k = n * n;
-		double[][] dct = dctMatrix(n);
+		double[][][] transform = p.transform();
 		Spectra[] noisySpectra = new Spectra[noisy.length], basicSpectra = new Spectra[noisy.length];
 		for (int ch = 0; ch < noisy.length; ch++) {
-			noisySpectra[ch] = new Spectra(noisy[ch], h, w, dct);
-			basicSpectra[ch] = new Spectra(basic[ch], h, w, dct);
+			noisySpectra[ch] = new Spectra(noisy[ch], h, w, transform[0]);
+			basicSpectra[ch] = new Spectra(basic[ch], h, w, transform[0]);
 		}
 		return collaborate(h, w, p, basicSpectra[0], tau, 0, noisy.length, group -> {
 			int size = group.length;
@@ -178,7 +193,7 @@ public final class Bm3d {
 					energy += shrink * shrink;
 				}
 				inverseHaar(g, size, k, tmp);
-				for (int j = 0; j < size; j++) inverseDct(g, j * k, n, dct, scratch);
+				for (int j = 0; j < size; j++) inverse2d(g, j * k, n, transform[1], scratch);
 				blocks[ch] = g;
 				// sigma^2 ||w||^2 is the residual noise variance of the group's estimate
 				weights[ch] = energy > 0 ? 1 / (s2 * energy) : 1;
@@ -253,24 +268,24 @@ public final class Bm3d {
 		return out;
 	}
 
-	/** The orthonormal 2D DCT of every N1 x N1 block of a plane (every position), computed once per stage. */
+	/** The separable 2D transform of every N1 x N1 block of a plane (every position), computed once per stage. */
 	private static final class Spectra {
 		final int k, nbx;
 		/** Block (by, bx) has its N1^2 coefficients at (by * nbx + bx) * N1^2, vertical frequency major. */
 		final float[] coefs;
 
-		Spectra(float[] plane, int h, int w, double[][] dct) {
-			int n = dct.length, nby = h - n + 1;
+		Spectra(float[] plane, int h, int w, double[][] forward) {
+			int n = forward.length, nby = h - n + 1;
 			k = n * n;
 			nbx = w - n + 1;
 			coefs = new float[Math.multiplyExact(Math.multiplyExact(nby, nbx), k)];
-			// separable: 1D DCT of every row segment once, then down the columns of each block
+			// separable: the 1D transform (rows of forward) of every row segment once, then down the columns of each block
 			float[] rows = new float[Math.multiplyExact(h, nbx * n)];
 			IntStream.range(0, h).parallel().forEach(y -> {
 				for (int bx = 0; bx < nbx; bx++)
 					for (int u = 0; u < n; u++) {
 						double s = 0;
-						for (int x = 0; x < n; x++) s += dct[u][x] * plane[y * w + bx + x];
+						for (int x = 0; x < n; x++) s += forward[u][x] * plane[y * w + bx + x];
 						rows[(y * nbx + bx) * n + u] = (float) s;
 					}
 			});
@@ -280,7 +295,7 @@ public final class Bm3d {
 					for (int v = 0; v < n; v++)
 						for (int u = 0; u < n; u++) {
 							double s = 0;
-							for (int y = 0; y < n; y++) s += dct[v][y] * rows[((by + y) * nbx + bx) * n + u];
+							for (int y = 0; y < n; y++) s += forward[v][y] * rows[((by + y) * nbx + bx) * n + u];
 							coefs[o + v * n + u] = (float) s;
 						}
 				}
@@ -298,8 +313,8 @@ public final class Bm3d {
 	/**
 	 * Full-search block matching: the blocks in the search window closest to the reference block, at most N2 and
 	 * within the distance bound. The reference block is always first; ties go to the block met first in raster
-	 * order, so the result is deterministic. Distances are summed over the 2D spectra, which for an orthonormal
-	 * transform equals the pixel distance unless the prefilter thresholds them.
+	 * order, so the result is deterministic. Distances are summed over the 2D spectra, as the paper defines them
+	 * (for the DCT, which is orthonormal, that is the pixel distance unless the prefilter thresholds them).
 	 */
 	private static final class Matcher {
 		private final Spectra spectra;
@@ -370,18 +385,104 @@ public final class Bm3d {
 		return m;
 	}
 
-	/** Replaces the n x n spectrum at {@code off} in {@code g} by its pixels (the transpose of the orthonormal DCT). */
-	private static void inverseDct(float[] g, int off, int n, double[][] dct, double[] scratch) {
+	/**
+	 * The bior1.5 wavelet transform of an n-point signal (n a power of two), as the authors' code builds it: MATLAB's
+	 * {@code wavedec} with periodic extension ({@code dwtmode('per')}) to the full log2(n) levels, coefficients
+	 * ordered coarse to fine, each basis row then scaled to unit norm. The rows are not orthogonal (the wavelet is
+	 * biorthogonal), so the inverse is the inverse matrix, not the transpose.
+	 */
+	static double[][] bior15Matrix(int n) {
+		if (n < 2 || Integer.bitCount(n) != 1) throw new IllegalArgumentException("bior1.5 needs a power of two, got " + n);
+		double[][] m = new double[n][];
+		for (int x = 0; x < n; x++) { // column x: the transform of the unit vector e_x
+			double[] approx = new double[n], column = new double[n];
+			approx[x] = 1;
+			for (int len = n; len > 1; len /= 2) {
+				double[] lo = periodicAnalysis(approx, len, BIOR15_LOW), hi = periodicAnalysis(approx, len, BIOR15_HIGH);
+				System.arraycopy(hi, 0, column, len / 2, len / 2); // details of this level after the coarser ones
+				approx = lo;
+			}
+			column[0] = approx[0];
+			m[x] = column;
+		}
+		double[][] rows = transpose(m);
+		for (double[] row : rows) {
+			double norm = 0;
+			for (double v : row) norm += v * v;
+			norm = Math.sqrt(norm);
+			for (int i = 0; i < n; i++) row[i] /= norm;
+		}
+		return rows;
+	}
+
+	/** bior1.5 analysis filters (MATLAB's Lo_D and Hi_D; the synthesis low-pass is Haar's). */
+	private static final double[] BIOR15_LOW = scaled(Math.sqrt(2) / 256, 3, -3, -22, 22, 128, 128, 22, -22, -3, 3),
+			BIOR15_HIGH = scaled(Math.sqrt(2) / 256, 0, 0, 0, 0, -128, 128, 0, 0, 0, 0);
+
+	private static double[] scaled(double factor, double... values) {
+		for (int i = 0; i < values.length; i++) values[i] *= factor;
+		return values;
+	}
+
+	/** One level of the periodised DWT of the first {@code len} values: len / 2 filtered, downsampled values. */
+	private static double[] periodicAnalysis(double[] signal, int len, double[] filter) {
+		int f = filter.length;
+		double[] out = new double[len / 2];
+		for (int k = 0; k < len / 2; k++)
+			for (int j = 0; j < f; j++) out[k] += filter[j] * signal[Math.floorMod(f / 2 + 2 * k - j, len)];
+		return out;
+	}
+
+	static double[][] transpose(double[][] m) {
+		double[][] t = new double[m[0].length][m.length];
+		for (int i = 0; i < m.length; i++)
+			for (int j = 0; j < m[0].length; j++) t[j][i] = m[i][j];
+		return t;
+	}
+
+	/** The inverse of a small square matrix, by Gauss-Jordan elimination with partial pivoting. */
+	static double[][] invert(double[][] matrix) {
+		int n = matrix.length;
+		double[][] a = new double[n][], inv = new double[n][n];
+		for (int i = 0; i < n; i++) {
+			a[i] = matrix[i].clone();
+			inv[i][i] = 1;
+		}
+		for (int col = 0; col < n; col++) {
+			int pivot = col;
+			for (int r = col + 1; r < n; r++) if (Math.abs(a[r][col]) > Math.abs(a[pivot][col])) pivot = r;
+			if (Math.abs(a[pivot][col]) < 1e-12) throw new IllegalArgumentException("singular matrix");
+			double[] t = a[col]; a[col] = a[pivot]; a[pivot] = t;
+			t = inv[col]; inv[col] = inv[pivot]; inv[pivot] = t;
+			double d = a[col][col];
+			for (int j = 0; j < n; j++) {
+				a[col][j] /= d;
+				inv[col][j] /= d;
+			}
+			for (int r = 0; r < n; r++) {
+				if (r == col || a[r][col] == 0) continue;
+				double factor = a[r][col];
+				for (int j = 0; j < n; j++) {
+					a[r][j] -= factor * a[col][j];
+					inv[r][j] -= factor * inv[col][j];
+				}
+			}
+		}
+		return inv;
+	}
+
+	/** Replaces the n x n spectrum at {@code off} in {@code g} by its pixels: inverse * spectrum * inverse'. */
+	private static void inverse2d(float[] g, int off, int n, double[][] inverse, double[] scratch) {
 		for (int y = 0; y < n; y++)
 			for (int u = 0; u < n; u++) {
 				double s = 0;
-				for (int v = 0; v < n; v++) s += dct[v][y] * g[off + v * n + u];
+				for (int v = 0; v < n; v++) s += inverse[y][v] * g[off + v * n + u];
 				scratch[y * n + u] = s;
 			}
 		for (int y = 0; y < n; y++)
 			for (int x = 0; x < n; x++) {
 				double s = 0;
-				for (int u = 0; u < n; u++) s += dct[u][x] * scratch[y * n + u];
+				for (int u = 0; u < n; u++) s += inverse[x][u] * scratch[y * n + u];
 				g[off + y * n + x] = (float) s;
 			}
 	}

@@ -141,6 +141,38 @@ class ClassicFiltersTest {
 	}
 
 	@Test
+	void bm3dStageOneWaveletIsTheAuthorsBior15() {
+		double[][] t = Bm3d.bior15Matrix(8);
+		// rows as PyWavelets 1.1.1 gives them (wavedec 'bior1.5', mode 'periodization' = MATLAB's 'per', 3 levels),
+		// scaled to unit norm: the coarse approximation, the two coarser details, then Haar differences
+		double[][] expected = {
+				{ 0.35355, 0.35355, 0.35355, 0.35355, 0.35355, 0.35355, 0.35355, 0.35355 },
+				{ 0.21942, 0.44928, 0.44928, 0.21942, -0.21942, -0.44928, -0.44928, -0.21942 },
+				{ 0.56936, 0.40235, -0.40235, -0.56936, -0.08351, 0.08351, -0.08351, 0.08351 },
+				{ -0.08351, 0.08351, -0.08351, 0.08351, 0.56936, 0.40235, -0.40235, -0.56936 },
+				{ 0.70711, -0.70711, 0, 0, 0, 0, 0, 0 },
+				{ 0, 0, 0, 0, 0, 0, 0.70711, -0.70711 } };
+		int[] rows = { 0, 1, 2, 3, 4, 7 };
+		for (int r = 0; r < rows.length; r++)
+			for (int x = 0; x < 8; x++) assertEquals(expected[r][x], t[rows[r]][x], 1e-5, "row " + rows[r] + ", column " + x);
+		// biorthogonal, not orthogonal: the inverse undoes it, the transpose does not
+		double[][] inverse = Bm3d.invert(t);
+		double transposeError = 0;
+		for (int a = 0; a < 8; a++)
+			for (int b = 0; b < 8; b++) {
+				double product = 0, viaTranspose = 0;
+				for (int x = 0; x < 8; x++) {
+					product += inverse[a][x] * t[x][b];
+					viaTranspose += t[x][a] * t[x][b];
+				}
+				assertEquals(a == b ? 1 : 0, product, 1e-12);
+				transposeError = Math.max(transposeError, Math.abs((a == b ? 1 : 0) - viaTranspose));
+			}
+		assertTrue(transposeError > 0.05, "bior1.5 came out orthogonal");
+		assertThrows(IllegalArgumentException.class, () -> Bm3d.bior15Matrix(12));
+	}
+
+	@Test
 	void bm3dBeatsTheBestNonLocalMeansOnARealImage() throws Exception {
 		FloatImage clean = sample("camera.png", 96, 160, 128);
 		FloatImage noisy = new GaussianNoise(25).apply(clean, 255, new Random(5));
