@@ -99,6 +99,10 @@ public class TrainCommand extends ContextCommand {
 	@Parameter(label = "Convert RGB images to grey (train a grey model)", persist = false, required = false)
 	private boolean as_grey = false;
 
+	@Parameter(label = "Train a grey model on RGB images' opponent colour planes", persist = false, required = false,
+			description = "The luminance and the two colour differences of each RGB image, as a grey model restores RGB (synthetic gaussian_noise, gaussian_blur or downscale only)")
+	private boolean as_opponent = false;
+
 	@Parameter(label = "Start from model (fine-tune)", persist = false, required = false,
 			description = "Optional: a model file or bundled model name (denoise-gray, denoise-rgb, deblur, deblur-blind) whose weights training starts from; depth, base filters and direct must match it")
 	private String start_from = "";
@@ -131,7 +135,7 @@ public class TrainCommand extends ContextCommand {
 					.withNoiseDraw(noise_sigma_draw);
 			TrainingConfig config = new TrainingConfig(Path.of(images.trim()), pairs ? Path.of(degraded.trim()) : null, spec,
 					patch_size, batch_size, epochs, steps_per_epoch, learning_rate, depth, base_filters, dropout, !direct,
-					0.1, seed, Path.of(model_out.trim()), model_name, !restart, as_grey, start_from, blur_known, refine_convs);
+					0.1, seed, Path.of(model_out.trim()), model_name, !restart, as_grey, start_from, blur_known, refine_convs, as_opponent);
 			if (ij.IJ.getInstance() != null) ij.IJ.resetEscape();
 			ResultsTable table = ResultsTable.getResultsTable(); // per-epoch figures, readable by macros with getResult()
 			table.reset();

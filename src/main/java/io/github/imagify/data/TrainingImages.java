@@ -4,14 +4,18 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 
 import ij.ImagePlus;
 import io.github.imagify.degrade.Degradation;
+import io.github.imagify.degrade.DegradationSpec;
 import io.github.imagify.image.FloatImage;
 import io.github.imagify.image.ImagePlusImages;
 import io.github.imagify.image.Normalization;
+import io.github.imagify.image.OpponentColours;
+import io.github.imagify.image.Tiling;
 import io.github.imagify.io.ImageFiles;
 
 /** Loads a training folder (clean images) or two folders of matching degraded/clean pairs. */
@@ -70,6 +74,53 @@ public final class TrainingImages {
 			}
 		}
 		return images;
+	}
+
+	/**
+	 * The opponent colour planes ({@link OpponentColours}: luminance and two colour differences) of every RGB image in
+	 * {@code cleanFolder}, each a grey training image, as a grey model sees an RGB image when it restores it. The
+	 * three planes of an image share one normalisation range, measured over all three on a seeded degraded copy,
+	 * as {@code Restorer} measures it on the image it restores. {@code degradation} then acts on each plane alone,
+	 * which is the same as acting on R, G and B alike only for a linear degradation (white Gaussian noise, blur,
+	 * downscaling): {@link #checkOpponentDegradation} says so for the others.
+	 */
+	public static List<TrainingImage> loadOpponentPlanes(Path cleanFolder, Degradation degradation, Normalization normalization,
+			long seed) throws IOException {
+		if (!Files.isDirectory(cleanFolder))
+			throw new IOException("Training folder not found: " + cleanFolder + "; set 'images' to a folder of clean training images");
+		List<Path> files = ImageFiles.listImages(cleanFolder);
+		if (files.isEmpty())
+			throw new IOException("No images (.tif, .png, .jpg, ...) in training folder " + cleanFolder);
+		Random rng = new Random(seed);
+		List<TrainingImage> images = new ArrayList<>();
+		for (Path file : files) {
+			ImagePlus clean = ImageFiles.read(file);
+			if (clean.getType() != ImagePlus.COLOR_RGB)
+				throw new IOException("as_opponent=true trains on RGB images, but " + file.getFileName()
+						+ " is not RGB; remove it from the folder or train with as_grey=true");
+			for (int i = 1; i <= clean.getStackSize(); i++) {
+				FloatImage rgb = ImagePlusImages.plane(clean, i);
+				int h = rgb.height(), w = rgb.width(), n = rgb.planeSize();
+				Normalization.Range range = normalization.measure(OpponentColours.view(degradation.apply(rgb, 255, rng)));
+				float[] opponent = Tiling.extract(OpponentColours.view(rgb), 0, 0, h, w).data();
+				String name = file.getFileName() + (clean.getStackSize() > 1 ? "#" + i : "");
+				for (int c = 0; c < 3; c++) {
+					FloatImage plane = new FloatImage(1, h, w, Arrays.copyOfRange(opponent, c * n, (c + 1) * n));
+					images.add(new TrainingImage(name + ":" + OPPONENT_PLANES[c], plane, null, 255, range));
+				}
+			}
+		}
+		return images;
+	}
+
+	/** Names of the opponent planes, in {@link OpponentColours} order. */
+	static final String[] OPPONENT_PLANES = { "luminance", "red-blue", "green-magenta" };
+
+	/** Refuses a degradation that acts on R, G and B differently from how it acts on their opponent planes. */
+	public static void checkOpponentDegradation(String type) {
+		if (DegradationSpec.POISSON_NOISE.equals(type))
+			throw new IllegalArgumentException("as_opponent=true needs a degradation that acts on each colour channel alike and linearly"
+					+ " (gaussian_noise, gaussian_blur, downscale); poisson_noise depends on each channel's brightness, so train it with as_grey=true");
 	}
 
 	/**

@@ -63,8 +63,9 @@ public final class Trainer {
 	private Result trainTheNetwork() throws IOException {
 		Degradation degradation = config.degraded() == null ? config.trainingDegradation() : null;
 		startModel = config.startFrom() == null ? null : BundledModels.resolve(config.startFrom()); // a wrong name fails before images load
-		List<TrainingImage> images = TrainingImages.load(config.images(), config.degraded(), degradation,
-				TrainingConfig.NORMALIZATION, config.seed(), config.asGrey());
+		List<TrainingImage> images = config.asOpponent()
+				? TrainingImages.loadOpponentPlanes(config.images(), degradation, TrainingConfig.NORMALIZATION, config.seed())
+				: TrainingImages.load(config.images(), config.degraded(), degradation, TrainingConfig.NORMALIZATION, config.seed(), config.asGrey());
 		imageNames = images.stream().map(TrainingImage::name).toList();
 		PatchSampler sampler = new PatchSampler(images, config.patchSize(), degradation, config.validationFraction(), config.seed());
 		int channels = sampler.channels();
@@ -254,6 +255,7 @@ public final class Trainer {
 		training.put("images", config.images().toAbsolutePath().normalize().toString());
 		training.put("image_files", imageNames); // the data, by name: the folder alone does not say what was in it
 		training.put("as_grey", config.asGrey());
+		if (config.asOpponent()) training.put("as_opponent", true);
 		training.put("mode", config.degraded() == null ? "synthetic" : "pairs");
 		training.put("planes", planes);
 		training.put("validation_patches", sampler.validation().size());

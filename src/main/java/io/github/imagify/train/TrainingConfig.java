@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import io.github.imagify.data.TrainingImages;
 import io.github.imagify.degrade.Degradation;
 import io.github.imagify.degrade.DegradationSpec;
 import io.github.imagify.degrade.KnownBlur;
@@ -22,11 +23,13 @@ import io.github.imagify.model.UNetSpec;
  * @param startFrom      a model file or bundled model name whose weights training starts from (fine-tuning), or null
  * @param blurKnown      train a model that is told each patch's blur sigma (non-blind); restoring then needs the sigma
  * @param refineConvs    extra 3x3 convolutions at full resolution before the head ({@link UNetSpec#refineConvs})
+ * @param asOpponent     train a grey model on the opponent colour planes of RGB images, as it restores RGB
+ *                       ({@link io.github.imagify.data.TrainingImages#loadOpponentPlanes})
  */
 public record TrainingConfig(Path images, Path degraded, DegradationSpec degradation, int patchSize, int batchSize,
 		int epochs, int stepsPerEpoch, double learningRate, int depth, int baseFilters, double dropout, boolean residual,
 		double validationFraction, long seed, Path modelOut, String modelName, boolean resume, boolean asGrey, String startFrom,
-		boolean blurKnown, int refineConvs) {
+		boolean blurKnown, int refineConvs, boolean asOpponent) {
 
 	public static final Normalization NORMALIZATION = Normalization.DEFAULT;
 
@@ -54,11 +57,24 @@ public record TrainingConfig(Path images, Path degraded, DegradationSpec degrada
 		if (blurKnown && degraded != null)
 			throw new IllegalArgumentException("blur_known=true needs a synthetic gaussian_blur degradation, whose sigma the model is told; pairs do not say their blur");
 		if (blurKnown) new KnownBlur(degradation); // says when the degradation is not a blur
+		if (asOpponent && asGrey) throw new IllegalArgumentException("as_grey and as_opponent both set; choose one: as_opponent=true trains a grey model on the opponent colour planes of RGB images");
+		if (asOpponent && degraded != null)
+			throw new IllegalArgumentException("as_opponent=true needs a synthetic degradation; a model trained on pairs restores RGB channel by channel, so train it on RGB or as_grey=true");
+		if (asOpponent) TrainingImages.checkOpponentDegradation(degradation.type());
 		if (startFrom != null && startFrom.isBlank()) startFrom = null;
 		if (modelName == null || modelName.isBlank()) {
 			String f = modelOut.getFileName().toString();
 			modelName = f.contains(".") ? f.substring(0, f.lastIndexOf('.')) : f;
 		}
+	}
+
+	/** Settings for images as they are or in grey. */
+	public TrainingConfig(Path images, Path degraded, DegradationSpec degradation, int patchSize, int batchSize, int epochs,
+			int stepsPerEpoch, double learningRate, int depth, int baseFilters, double dropout, boolean residual,
+			double validationFraction, long seed, Path modelOut, String modelName, boolean resume, boolean asGrey, String startFrom,
+			boolean blurKnown, int refineConvs) {
+		this(images, degraded, degradation, patchSize, batchSize, epochs, stepsPerEpoch, learningRate, depth, baseFilters, dropout, residual,
+				validationFraction, seed, modelOut, modelName, resume, asGrey, startFrom, blurKnown, refineConvs, false);
 	}
 
 	/** Settings without refinement convolutions. */
@@ -67,7 +83,7 @@ public record TrainingConfig(Path images, Path degraded, DegradationSpec degrada
 			double validationFraction, long seed, Path modelOut, String modelName, boolean resume, boolean asGrey, String startFrom,
 			boolean blurKnown) {
 		this(images, degraded, degradation, patchSize, batchSize, epochs, stepsPerEpoch, learningRate, depth, baseFilters, dropout, residual,
-				validationFraction, seed, modelOut, modelName, resume, asGrey, startFrom, blurKnown, 0);
+				validationFraction, seed, modelOut, modelName, resume, asGrey, startFrom, blurKnown, 0, false);
 	}
 
 	/** A blind model's settings. */
@@ -75,7 +91,7 @@ public record TrainingConfig(Path images, Path degraded, DegradationSpec degrada
 			int stepsPerEpoch, double learningRate, int depth, int baseFilters, double dropout, boolean residual,
 			double validationFraction, long seed, Path modelOut, String modelName, boolean resume, boolean asGrey, String startFrom) {
 		this(images, degraded, degradation, patchSize, batchSize, epochs, stepsPerEpoch, learningRate, depth, baseFilters, dropout, residual,
-				validationFraction, seed, modelOut, modelName, resume, asGrey, startFrom, false, 0);
+				validationFraction, seed, modelOut, modelName, resume, asGrey, startFrom, false, 0, false);
 	}
 
 	/** The synthetic degradation as training patches are made with it: one that says its blur sigma when the model is told it. */
@@ -102,6 +118,7 @@ public record TrainingConfig(Path images, Path degraded, DegradationSpec degrada
 		if (startFrom != null) m.put("start_from", startFrom); // only when set, so earlier checkpoints still resume
 		if (blurKnown) m.put("blur_known", true);
 		if (refineConvs > 0) m.put("refine_convs", refineConvs);
+		if (asOpponent) m.put("as_opponent", true);
 		return m;
 	}
 

@@ -109,6 +109,55 @@ class TrainerTest {
 	}
 
 	/**
+	 * as_opponent=true: a grey model trained on the opponent planes of RGB images, which records it and restores an RGB
+	 * image (in opponent colours, as any grey model trained on a synthetic degradation does); the key's refusals.
+	 */
+	@Test
+	void opponentPlanesOfRgbImagesTrainAGreyModelThatRestoresRgb() throws Exception {
+		Path images = Files.createDirectories(dir.resolve("rgb"));
+		for (int i = 0; i < 3; i++)
+			io.github.imagify.io.ImageFiles.write(new ij.ImagePlus("c" + i, TestImages.rgb(96, 96, 20 + i)), images.resolve("c" + i + ".png"));
+		DegradationSpec noise = DegradationSpec.of("gaussian_noise", "", "30", 0, 2);
+		Path out = dir.resolve("opponent.zip");
+		List<String> log = new java.util.ArrayList<>();
+		Trainer.Result r = new Trainer(new TrainingConfig(images, null, noise, 32, 8, 4, 12, 3e-3, 2, 8, 0.0, true, 0.1, 5, out, null, false,
+				false, null, false, 0, true), new TrainingListener() {
+					@Override
+					public void log(String message) { log.add(message); }
+				}).train();
+		assertTrue(log.stream().anyMatch(l -> l.startsWith("Training on 9 plane(s)")), log.toString());
+		assertTrue(r.bestValidationLoss() < r.history().get(0).validationLoss());
+		ModelFile model = ModelFile.read(out);
+		assertEquals(1, model.info().channels());
+		assertEquals(true, model.info().training().get("as_opponent"));
+		assertEquals(List.of("c0.png:luminance", "c0.png:red-blue", "c0.png:green-magenta"),
+				((List<?>) model.info().training().get("image_files")).subList(0, 3));
+		FloatImage clean = io.github.imagify.image.ImagePlusImages.plane(new ij.ImagePlus("c", TestImages.rgb(64, 64, 99)), 1);
+		FloatImage noisy = noise.toDegradation().apply(clean, 255, new java.util.Random(1));
+		try (Restorer restorer = new Restorer(model, 64, 1)) {
+			FloatImage restored = restorer.restore(noisy, null);
+			assertEquals(3, restored.channels());
+			double before = Metrics.psnr(clean, noisy, 255), after = Metrics.psnr(clean, restored, 255);
+			assertTrue(after > before, "PSNR " + before + " -> " + after);
+		}
+
+		Path grey = TestImages.folder(dir, "grey", 1, 64, 3);
+		var both = assertThrows(IllegalArgumentException.class, () -> new TrainingConfig(images, null, noise, 32, 8, 1, 1, 1e-3, 2, 8, 0, true,
+				0.1, 1, out, null, false, true, null, false, 0, true));
+		assertTrue(both.getMessage().contains("as_grey and as_opponent"), both.getMessage());
+		var pairs = assertThrows(IllegalArgumentException.class, () -> new TrainingConfig(images, grey, noise, 32, 8, 1, 1, 1e-3, 2, 8, 0, true,
+				0.1, 1, out, null, false, false, null, false, 0, true));
+		assertTrue(pairs.getMessage().contains("needs a synthetic degradation"), pairs.getMessage());
+		var poisson = assertThrows(IllegalArgumentException.class, () -> new TrainingConfig(images, null,
+				DegradationSpec.of("poisson_noise", "", "", 30, 2), 32, 8, 1, 1, 1e-3, 2, 8, 0, true, 0.1, 1, out, null, false, false, null, false, 0, true));
+		assertTrue(poisson.getMessage().contains("poisson_noise"), poisson.getMessage());
+		var greyImages = assertThrows(java.io.IOException.class, () -> new Trainer(new TrainingConfig(grey, null, noise, 32, 8, 1, 1, 1e-3, 2, 8, 0,
+				true, 0.1, 1, dir.resolve("never.zip"), null, false, false, null, false, 0, true), null).train());
+		assertTrue(greyImages.getMessage().contains("is not RGB"), greyImages.getMessage());
+		assertFalse(Files.exists(dir.resolve("never.zip")));
+	}
+
+	/**
 	 * refine_convs: a model without refinement convolutions starts one with two (they start as identities), the written
 	 * model has them (its spec, its larger context) and restores through ONNX Runtime; that model cannot start one
 	 * with fewer.
