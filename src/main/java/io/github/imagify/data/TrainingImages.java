@@ -36,13 +36,9 @@ public final class TrainingImages {
 	/** As above; with {@code asGrey}, RGB images are converted to grey (ImageJ's luminance weights) first. */
 	public static List<TrainingImage> load(Path cleanFolder, Path degradedFolder, Degradation degradation,
 			Normalization normalization, long seed, boolean asGrey) throws IOException {
-		if (!Files.isDirectory(cleanFolder))
-			throw new IOException("Training folder not found: " + cleanFolder + "; set 'images' to a folder of clean images");
+		List<Path> files = imageFiles(cleanFolder);
 		if (degradedFolder != null && !Files.isDirectory(degradedFolder))
 			throw new IOException("Degraded folder not found: " + degradedFolder + "; set 'degraded' to a folder of degraded images or leave it empty");
-		List<Path> files = ImageFiles.listImages(cleanFolder);
-		if (files.isEmpty())
-			throw new IOException("No images (.tif, .png, .jpg, ...) in training folder " + cleanFolder);
 		Random rng = new Random(seed);
 		List<TrainingImage> images = new ArrayList<>();
 		int channels = -1;
@@ -86,11 +82,7 @@ public final class TrainingImages {
 	 */
 	public static List<TrainingImage> loadOpponentPlanes(Path cleanFolder, Degradation degradation, Normalization normalization,
 			long seed) throws IOException {
-		if (!Files.isDirectory(cleanFolder))
-			throw new IOException("Training folder not found: " + cleanFolder + "; set 'images' to a folder of clean training images");
-		List<Path> files = ImageFiles.listImages(cleanFolder);
-		if (files.isEmpty())
-			throw new IOException("No images (.tif, .png, .jpg, ...) in training folder " + cleanFolder);
+		List<Path> files = imageFiles(cleanFolder);
 		Random rng = new Random(seed);
 		List<TrainingImage> images = new ArrayList<>();
 		for (Path file : files) {
@@ -111,6 +103,16 @@ public final class TrainingImages {
 			}
 		}
 		return images;
+	}
+
+	/** The image files of a training folder, which must exist and hold some. */
+	private static List<Path> imageFiles(Path cleanFolder) throws IOException {
+		if (!Files.isDirectory(cleanFolder))
+			throw new IOException("Training folder not found: " + cleanFolder + "; set 'images' to a folder of clean images");
+		List<Path> files = ImageFiles.listImages(cleanFolder);
+		if (files.isEmpty())
+			throw new IOException("No images (.tif, .png, .jpg, ...) in training folder " + cleanFolder);
+		return files;
 	}
 
 	/** Names of the opponent planes, in {@link OpponentColours} order. */
