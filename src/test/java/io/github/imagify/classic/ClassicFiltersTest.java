@@ -170,6 +170,11 @@ class ClassicFiltersTest {
 			}
 		assertTrue(transposeError > 0.05, "bior1.5 came out orthogonal");
 		assertThrows(IllegalArgumentException.class, () -> Bm3d.bior15Matrix(12));
+		// as in the authors' code: bior1.5 in stage 1 up to sigma 40; the DCT in stage 2 and for the 12x12 blocks above
+		assertArrayEquals(t[1], Bm3d.HT_NORMAL.transform()[0][1], 0);
+		assertArrayEquals(inverse[2], Bm3d.HT_NORMAL.transform()[1][2], 1e-12);
+		assertArrayEquals(Bm3d.dctMatrix(8)[1], Bm3d.WIENER_NORMAL.transform()[0][1], 0);
+		assertArrayEquals(Bm3d.dctMatrix(12)[1], Bm3d.HT_STRONG.transform()[0][1], 0);
 	}
 
 	@Test
