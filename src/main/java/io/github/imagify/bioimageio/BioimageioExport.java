@@ -82,8 +82,9 @@ public final class BioimageioExport {
 
 		ModelFile model = resolveModel(request.model());
 		ModelInfo info = model.info();
-		if (info.condition() != null) // its input holds the blur sigma in one more channel, which no bioimage.io consumer fills
-			throw new IllegalArgumentException("Model '" + info.name() + "' is told the blur sigma beside the image, which bioimage.io's single image input cannot carry; export a blind model");
+		if (info.condition() != null) // its input holds the blur sigma or the luminance in one more channel, which no bioimage.io consumer fills
+			throw new IllegalArgumentException("Model '" + info.name() + "' is told the " + info.condition().replace('_', ' ')
+					+ " beside the image, which bioimage.io's single image input cannot carry; export a blind model");
 		int opset = opset(model.onnx());
 		double low = info.normalization().lowPercentile(), high = info.normalization().highPercentile();
 		if (!(high > 1))

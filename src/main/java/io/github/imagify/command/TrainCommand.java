@@ -103,6 +103,10 @@ public class TrainCommand extends ContextCommand {
 			description = "The luminance and the two colour differences of each RGB image, as a grey model restores RGB (synthetic gaussian_noise, gaussian_blur or downscale only)")
 	private boolean as_opponent = false;
 
+	@Parameter(label = "Colour differences told the luminance (with as_opponent)", persist = false, required = false,
+			description = "Train a model for the two colour differences of RGB images that is given the noisy luminance beside them; the luminance is restored by the start_from model")
+	private boolean luminance_guide = false;
+
 	@Parameter(label = "Start from model (fine-tune)", persist = false, required = false,
 			description = "Optional: a model file or bundled model name (denoise-gray, denoise-rgb, deblur, deblur-blind) whose weights training starts from; depth, base filters and direct must match it")
 	private String start_from = "";
@@ -135,7 +139,7 @@ public class TrainCommand extends ContextCommand {
 					.withNoiseDraw(noise_sigma_draw);
 			TrainingConfig config = new TrainingConfig(Path.of(images.trim()), pairs ? Path.of(degraded.trim()) : null, spec,
 					patch_size, batch_size, epochs, steps_per_epoch, learning_rate, depth, base_filters, dropout, !direct,
-					0.1, seed, Path.of(model_out.trim()), model_name, !restart, as_grey, start_from, blur_known, refine_convs, as_opponent);
+					0.1, seed, Path.of(model_out.trim()), model_name, !restart, as_grey, start_from, blur_known, refine_convs, as_opponent, luminance_guide);
 			if (ij.IJ.getInstance() != null) ij.IJ.resetEscape();
 			ResultsTable table = ResultsTable.getResultsTable(); // per-epoch figures, readable by macros with getResult()
 			table.reset();

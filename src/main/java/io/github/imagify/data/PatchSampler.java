@@ -18,7 +18,9 @@ import io.github.imagify.image.Tiling;
  * grid of patch-sized cells, a seeded 10 % of all cells become the fixed validation patches, and training
  * patches are cropped at random positions that overlap no validation cell, then flipped/rotated and
  * degraded afresh each time. With a {@link KnownBlur} degradation the input patch has one more channel, after the
- * image's, holding the blur sigma it was made with (in pixels), which a told model reads beside the image.
+ * image's, holding the blur sigma it was made with (in pixels), which a told model reads beside the image; for images
+ * with a luminance guide, that channel is the luminance patch, degraded with the plane in one draw (the same noise
+ * sigma, independent noise), as a noisy RGB image's opponent planes are.
  */
 public final class PatchSampler {
 
@@ -44,6 +46,8 @@ public final class PatchSampler {
 			throw new IllegalArgumentException("validation fraction must be between 0 and 1, got " + validationFraction);
 		if (degradation == null && images.stream().anyMatch(i -> i.degraded() == null))
 			throw new IllegalArgumentException("Synthetic training needs a degradation");
+		if (images.stream().anyMatch(i -> i.guide() != null) && (images.stream().anyMatch(i -> i.guide() == null) || degradation instanceof KnownBlur))
+			throw new IllegalArgumentException("Either every training plane has a luminance guide or none, and not with a told blur");
 		this.images = images;
 		this.patchSize = patchSize;
 		this.degradation = degradation;
@@ -91,8 +95,8 @@ public final class PatchSampler {
 	public int patchSize() { return patchSize; }
 	/** The images' channels, which the model restores. */
 	public int channels() { return images.get(0).clean().channels(); }
-	/** Channels of an input patch: the images', and the told strength's with a {@link KnownBlur}. */
-	public int inputChannels() { return channels() + (degradation instanceof KnownBlur ? 1 : 0); }
+	/** Channels of an input patch: the images', and the told strength's with a {@link KnownBlur} or the luminance guide's. */
+	public int inputChannels() { return channels() + (degradation instanceof KnownBlur || images.get(0).guide() != null ? 1 : 0); }
 	public int trainingCells() { return trainCells.size(); }
 	/** The fixed validation patches, degraded once with a fixed seed so losses compare across epochs. */
 	public List<Pair> validation() { return validation; }
@@ -130,7 +134,12 @@ public final class PatchSampler {
 		FloatImage input;
 		Double told = null;
 		if (im.degraded() != null) input = im.degraded().crop(y, x, patchSize, patchSize);
-		else {
+		else if (im.guide() != null) {
+			int m = degradation.margin();
+			FloatImage plane = Tiling.extract(im.clean(), y - m, x - m, patchSize + 2 * m, patchSize + 2 * m);
+			FloatImage guide = Tiling.extract(im.guide(), y - m, x - m, patchSize + 2 * m, patchSize + 2 * m);
+			input = degradation.apply(plane.withChannels(guide), im.dataRange(), rng).crop(m, m, patchSize, patchSize);
+		} else {
 			// degrade with context around the patch so blurs see real neighbours, then drop the context
 			int m = degradation.margin();
 			FloatImage wide = Tiling.extract(im.clean(), y - m, x - m, patchSize + 2 * m, patchSize + 2 * m);

@@ -82,6 +82,15 @@ public final class TrainingImages {
 	 */
 	public static List<TrainingImage> loadOpponentPlanes(Path cleanFolder, Degradation degradation, Normalization normalization,
 			long seed) throws IOException {
+		return loadOpponentPlanes(cleanFolder, degradation, normalization, seed, false);
+	}
+
+	/**
+	 * As above; with {@code luminanceGuide}, only the two colour-difference planes, each with the clean luminance as
+	 * its guide, for a model told the noisy luminance ({@link io.github.imagify.model.UNetSpec#LUMINANCE}).
+	 */
+	public static List<TrainingImage> loadOpponentPlanes(Path cleanFolder, Degradation degradation, Normalization normalization,
+			long seed, boolean luminanceGuide) throws IOException {
 		List<Path> files = imageFiles(cleanFolder);
 		Random rng = new Random(seed);
 		List<TrainingImage> images = new ArrayList<>();
@@ -96,9 +105,10 @@ public final class TrainingImages {
 				Normalization.Range range = normalization.measure(OpponentColours.view(degradation.apply(rgb, 255, rng)));
 				float[] opponent = Tiling.extract(OpponentColours.view(rgb), 0, 0, h, w).data();
 				String name = file.getFileName() + (clean.getStackSize() > 1 ? "#" + i : "");
-				for (int c = 0; c < 3; c++) {
-					FloatImage plane = new FloatImage(1, h, w, Arrays.copyOfRange(opponent, c * n, (c + 1) * n));
-					images.add(new TrainingImage(name + ":" + OPPONENT_PLANES[c], plane, null, 255, range));
+				FloatImage luminance = new FloatImage(1, h, w, Arrays.copyOfRange(opponent, 0, n));
+				for (int c = luminanceGuide ? 1 : 0; c < 3; c++) {
+					FloatImage plane = c == 0 ? luminance : new FloatImage(1, h, w, Arrays.copyOfRange(opponent, c * n, (c + 1) * n));
+					images.add(new TrainingImage(name + ":" + OPPONENT_PLANES[c], plane, null, 255, range, luminanceGuide ? luminance : null));
 				}
 			}
 		}

@@ -58,6 +58,15 @@ public final class FloatImage implements PlaneView {
 		return new FloatImage(channels + 1, height, width, out);
 	}
 
+	/** This image's channels followed by {@code more}'s, which must have its height and width. */
+	public FloatImage withChannels(FloatImage more) {
+		if (more.height != height || more.width != width)
+			throw new IllegalArgumentException("Channels of a " + more.height + "x" + more.width + " image beside a " + height + "x" + width + " one");
+		float[] out = java.util.Arrays.copyOf(data, data.length + more.data.length);
+		System.arraycopy(more.data, 0, out, data.length, more.data.length);
+		return new FloatImage(channels + more.channels, height, width, out);
+	}
+
 	public boolean sameShape(FloatImage other) {
 		return channels == other.channels && height == other.height && width == other.width;
 	}

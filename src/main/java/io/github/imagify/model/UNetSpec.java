@@ -18,9 +18,11 @@ import java.util.Map;
  * @param dropout probability of DROPPING a bottleneck activation while training, in [0, 1)
  * @param residual whether the net predicts the degradation and subtracts it from the (scaled) input
  * @param inputScale factor applied to the input by the first layer (&gt; 0)
- * @param condition  null for a blind model, or {@value #BLUR_SIGMA}: the model is told the degradation's strength in
+ * @param condition  null for a blind model; {@value #BLUR_SIGMA}: the model is told the degradation's strength in
  *                   one more input channel that holds that value everywhere (a non-blind model, e.g. told the blur
- *                   sigma that Richardson-Lucy is told), and restores only the image channels
+ *                   sigma that Richardson-Lucy is told); {@value #LUMINANCE}: the model restores an opponent colour
+ *                   difference of an RGB image and is given the noisy luminance in one more input channel. Either
+ *                   way it restores only the image channels
  * @param refineConvs extra 3x3 convolutions (base filters, ReLU) at full resolution after the last decoder level,
  *                   before the head (0..16): more capacity where fine detail is restored, for a quarter of the
  *                   network's time per four of them at the default shape
@@ -37,8 +39,11 @@ public record UNetSpec(int channels, int depth, int baseFilters, double dropout,
 	public static final String CONDITION = "condition";
 	public static final String REFINE_CONVS = "refine_convs";
 	public static final int MAX_REFINE_CONVS = 16;
-	/** The one condition so far: the Gaussian blur sigma in pixels. */
+	/** Condition: the Gaussian blur sigma in pixels. */
 	public static final String BLUR_SIGMA = "blur_sigma";
+	/** Condition: the noisy opponent luminance, beside a colour-difference plane (the Train key luminance_guide). */
+	public static final String LUMINANCE = "luminance";
+	public static final java.util.List<String> CONDITIONS = java.util.List.of(BLUR_SIGMA, LUMINANCE);
 
 	public UNetSpec {
 		if (channels < 1 || channels > 4)
@@ -51,8 +56,8 @@ public record UNetSpec(int channels, int depth, int baseFilters, double dropout,
 			throw new IllegalArgumentException(DROPOUT + " must be in [0, 1), got " + dropout);
 		if (!(inputScale > 0) || Double.isInfinite(inputScale))
 			throw new IllegalArgumentException(INPUT_SCALE + " must be a finite number > 0, got " + inputScale);
-		if (condition != null && !condition.equals(BLUR_SIGMA))
-			throw new IllegalArgumentException(CONDITION + " must be absent or '" + BLUR_SIGMA + "', got '" + condition + "'");
+		if (condition != null && !CONDITIONS.contains(condition))
+			throw new IllegalArgumentException(CONDITION + " must be absent or one of " + CONDITIONS + ", got '" + condition + "'");
 		if (refineConvs < 0 || refineConvs > MAX_REFINE_CONVS)
 			throw new IllegalArgumentException(REFINE_CONVS + " must be in 0.." + MAX_REFINE_CONVS + ", got " + refineConvs);
 	}

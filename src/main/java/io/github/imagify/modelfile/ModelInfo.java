@@ -38,13 +38,16 @@ public record ModelInfo(String name, String description, int channels, int sizeM
 		network = Map.copyOf(new LinkedHashMap<>(network == null ? Map.of() : network));
 		training = Map.copyOf(new LinkedHashMap<>(training == null ? Map.of() : training));
 		Object condition = network.get(UNetSpec.CONDITION);
-		if (condition != null && !UNetSpec.BLUR_SIGMA.equals(condition))
-			throw new IllegalArgumentException("model condition must be absent or '" + UNetSpec.BLUR_SIGMA + "', got '" + condition + "'");
+		if (condition != null && !UNetSpec.CONDITIONS.contains(condition))
+			throw new IllegalArgumentException("model condition must be absent or one of " + UNetSpec.CONDITIONS + ", got '" + condition + "'");
 	}
 
+	/** Training record key of a model told the luminance: the model (file or bundled name) that restores the luminance. */
+	public static final String LUMINANCE_MODEL = "luminance_model";
+
 	/**
-	 * What the model is told beside the image ({@link UNetSpec#BLUR_SIGMA}), or null for a blind model: restoring then
-	 * needs that value, which goes to the network as one more input channel.
+	 * What the model is told beside the image ({@link UNetSpec#BLUR_SIGMA}, {@link UNetSpec#LUMINANCE}), or null for a
+	 * blind model: restoring then needs it, and it goes to the network as one more input channel.
 	 */
 	public String condition() {
 		Object condition = network.get(UNetSpec.CONDITION);

@@ -71,7 +71,10 @@ public final class ModelChoice implements AutoCloseable {
 				log.accept("Imagify Denoise: model '" + file.info().name() + "' is blind: it is not told the blur sigma");
 		}
 		if (channels == 3 && restorer.colourThroughOpponent() && opponentLogged.add(name))
-			log.accept("Imagify Denoise: RGB goes through grey model '" + restorer.info().name() + "' in opponent colours (luminance and colour differences)");
+			log.accept(restorer.luminanceModel() == null
+					? "Imagify Denoise: RGB goes through grey model '" + restorer.info().name() + "' in opponent colours (luminance and colour differences)"
+					: "Imagify Denoise: RGB goes through opponent colours: the luminance through grey model '" + restorer.luminanceModel().name()
+							+ "', the colour differences through '" + restorer.info().name() + "', told the luminance");
 		return restorer;
 	}
 

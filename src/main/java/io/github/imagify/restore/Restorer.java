@@ -11,6 +11,7 @@ import io.github.imagify.image.OpponentColours;
 import io.github.imagify.image.PlaneView;
 import io.github.imagify.image.Symmetries;
 import io.github.imagify.image.Tiling;
+import io.github.imagify.model.UNetSpec;
 import io.github.imagify.modelfile.ModelFile;
 import io.github.imagify.modelfile.ModelInfo;
 import io.github.imagify.modelfile.OnnxGraphCheck;
@@ -41,6 +42,11 @@ public final class Restorer implements AutoCloseable {
 	private final int ensemble;
 	/** The value a told model reads beside the image (its condition channel), or null for a blind model. */
 	private final Float condition;
+	/**
+	 * For a model told the luminance ({@link UNetSpec#LUMINANCE}), which restores the colour differences of RGB images:
+	 * the grey model that restores their luminance, named in its file; null otherwise.
+	 */
+	private final Restorer luminance;
 
 	public Restorer(ModelFile model, int tileSize, int threads) throws IOException {
 		this(model, tileSize, threads, 1);
@@ -63,9 +69,35 @@ public final class Restorer implements AutoCloseable {
 		this.ensemble = ensemble;
 		this.info = model.info();
 		this.condition = condition(info, blurSigma);
-		// ONNX Runtime trusts its graph: only a checked graph, rebuilt from the checked parts, reaches it
-		this.network = new OnnxNetwork(OnnxGraphCheck.check(model.onnx(), info), threads);
+		this.luminance = UNetSpec.LUMINANCE.equals(info.condition()) ? luminancePartner(info, tileSize, threads, ensemble) : null;
+		try {
+			// ONNX Runtime trusts its graph: only a checked graph, rebuilt from the checked parts, reaches it
+			this.network = new OnnxNetwork(OnnxGraphCheck.check(model.onnx(), info), threads);
+		} catch (IOException | RuntimeException e) {
+			if (luminance != null) luminance.close();
+			throw e;
+		}
 		this.tiling = new Tiling(info.sizeMultiple(), info.context(), tileSize, TILE_BATCH);
+	}
+
+	/**
+	 * The grey model a luminance-told model names for the luminance: blind, trained on a synthetic degradation (so
+	 * it restores the luminance plane as it would in opponent colours), and the same U-Net depth, since both run on the
+	 * same tiles.
+	 */
+	private static Restorer luminancePartner(ModelInfo info, int tileSize, int threads, int ensemble) throws IOException {
+		Object name = info.training().get(ModelInfo.LUMINANCE_MODEL);
+		if (name == null)
+			throw new IllegalArgumentException("Model '" + info.name() + "' is told the luminance but does not name the model that restores it; retrain it with luminance_guide=true");
+		Restorer partner = new Restorer(BundledModels.resolve(name.toString()), tileSize, threads, ensemble);
+		ModelInfo p = partner.info();
+		if (p.channels() != 1 || p.condition() != null || !partner.colourThroughOpponent() || p.sizeMultiple() != info.sizeMultiple()
+				|| p.context() > info.context()) {
+			partner.close();
+			throw new IllegalArgumentException("Model '" + info.name() + "' restores the luminance with '" + name + "', which is not a blind grey model of its depth"
+					+ " trained on a synthetic degradation; retrain it with start_from set to such a model");
+		}
+		return partner;
 	}
 
 	public ModelInfo info() { return info; }
@@ -75,7 +107,7 @@ public final class Restorer implements AutoCloseable {
 	 * model was trained on (a network says nothing useful about a blur it never saw); null for a blind model.
 	 */
 	static Float condition(ModelInfo info, Double blurSigma) {
-		if (info.condition() == null) return null;
+		if (!UNetSpec.BLUR_SIGMA.equals(info.condition())) return null;
 		DegradationSpec trained = DegradationSpec.fromMap(info.degradation());
 		double lo = trained.blurSigmaMin(), hi = trained.blurSigmaMax();
 		String range = trained.blurRange();
@@ -87,6 +119,9 @@ public final class Restorer implements AutoCloseable {
 					+ "' was trained on; give a value in that range or use a blind model");
 		return blurSigma.floatValue();
 	}
+
+	/** The model that restores the luminance beside this colour-difference model, or null. */
+	public ModelInfo luminanceModel() { return luminance == null ? null : luminance.info(); }
 
 	/** Whether the model reads a condition beside the image (it is told the blur sigma). */
 	public boolean told() { return condition != null; }
@@ -134,6 +169,9 @@ public final class Restorer implements AutoCloseable {
 			throw new IllegalArgumentException("The image has " + bad + " NaN or infinite pixels; replace them first (e.g. Process > Math > Remove NaNs)");
 		if (out.channels() != raw.channels())
 			throw new IllegalArgumentException("The output has " + out.channels() + " channels, the image " + raw.channels());
+		if (luminance != null && raw.channels() != 3)
+			throw new IllegalArgumentException("Model '" + info.name() + "' restores the colour of RGB images (their luminance goes through '"
+					+ luminance.info().name() + "'); use '" + luminance.info().name() + "' for this " + raw.channels() + "-channel image");
 		if (raw.channels() == info.channels()) return restoreMatching(raw, y0, y1, out, progress);
 		if (info.channels() != 1)
 			throw new IllegalArgumentException("Model '" + info.name() + "' expects " + info.channels() + " channels per plane but the image has "
@@ -172,7 +210,14 @@ public final class Restorer implements AutoCloseable {
 					FloatImage one = new FloatImage(1, tile.height(), tile.width());
 					System.arraycopy(tile.data(), c * n, one.data(), 0, n);
 					range.normalize(one);
-					one = runEnsemble(List.of(one)).get(0);
+					if (luminance == null) one = runEnsemble(List.of(one)).get(0);
+					else if (c == 0) one = luminance.runEnsemble(List.of(one)).get(0);
+					else { // a colour difference, told the noisy luminance, normalised with the same range
+						FloatImage y = new FloatImage(1, tile.height(), tile.width());
+						System.arraycopy(tile.data(), 0, y.data(), 0, n);
+						range.normalize(y);
+						one = runEnsemble(List.of(one.withChannels(y))).get(0);
+					}
 					range.denormalize(one);
 					System.arraycopy(one.data(), 0, restored.data(), c * n, n);
 				}
@@ -245,7 +290,8 @@ public final class Restorer implements AutoCloseable {
 
 	/**
 	 * Tiles through the network, a told model's with its condition channel added; the output must have each tile's
-	 * shape, which the tiling relies on.
+	 * height and width and the model's channels (a luminance-told model's tiles carry the luminance as well), which
+	 * the tiling relies on.
 	 */
 	private List<FloatImage> runChecked(List<FloatImage> tiles) throws IOException {
 		List<FloatImage> in = tiles;
@@ -255,7 +301,7 @@ public final class Restorer implements AutoCloseable {
 		}
 		List<FloatImage> out = network.run(in);
 		for (int i = 0; i < tiles.size(); i++)
-			if (!out.get(i).sameShape(tiles.get(i)))
+			if (out.get(i).channels() != info.channels() || out.get(i).height() != tiles.get(i).height() || out.get(i).width() != tiles.get(i).width())
 				throw new IOException("Model '" + info.name() + "' returned a " + out.get(i).channels() + "x" + out.get(i).height() + "x" + out.get(i).width()
 						+ " tile for a " + tiles.get(i).channels() + "x" + tiles.get(i).height() + "x" + tiles.get(i).width()
 						+ " one; its graph does not fit its metadata: use a model written by Imagify Train");
@@ -265,5 +311,6 @@ public final class Restorer implements AutoCloseable {
 	@Override
 	public void close() {
 		network.close();
+		if (luminance != null) luminance.close();
 	}
 }

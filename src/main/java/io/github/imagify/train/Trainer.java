@@ -64,13 +64,13 @@ public final class Trainer {
 		Degradation degradation = config.degraded() == null ? config.trainingDegradation() : null;
 		startModel = config.startFrom() == null ? null : BundledModels.resolve(config.startFrom()); // a wrong name fails before images load
 		List<TrainingImage> images = config.asOpponent()
-				? TrainingImages.loadOpponentPlanes(config.images(), degradation, TrainingConfig.NORMALIZATION, config.seed())
+				? TrainingImages.loadOpponentPlanes(config.images(), degradation, TrainingConfig.NORMALIZATION, config.seed(), config.luminanceGuide())
 				: TrainingImages.load(config.images(), config.degraded(), degradation, TrainingConfig.NORMALIZATION, config.seed(), config.asGrey());
 		imageNames = images.stream().map(TrainingImage::name).toList();
 		PatchSampler sampler = new PatchSampler(images, config.patchSize(), degradation, config.validationFraction(), config.seed());
 		int channels = sampler.channels();
 		UNetSpec spec = new UNetSpec(channels, config.depth(), config.baseFilters(), config.dropout(), config.residual(), 1.0,
-				config.blurKnown() ? UNetSpec.BLUR_SIGMA : null, config.refineConvs());
+				config.blurKnown() ? UNetSpec.BLUR_SIGMA : config.luminanceGuide() ? UNetSpec.LUMINANCE : null, config.refineConvs());
 		if (startModel != null) checkFits(startModel, spec);
 		listener.log(String.format("Training on %d plane(s) from %s: %d training region(s), %d validation patch(es) of %dx%d, %s",
 				images.size(), config.images(), sampler.trainingCells(), sampler.validation().size(), config.patchSize(), config.patchSize(),
@@ -169,8 +169,9 @@ public final class Trainer {
 		if (theirs.refineConvs() > spec.refineConvs()) // fewer works: the extra ones start as identities
 			throw new IllegalArgumentException("start_from model '" + file.info().name() + "' has " + theirs.refineConvs()
 					+ " refinement convolutions; set refine_convs=" + theirs.refineConvs() + " (or more) to fine-tune it");
-		if (theirs.condition() != null && spec.condition() == null) // the other way round works: the blind weights, the blur's at zero
-			throw new IllegalArgumentException("start_from model '" + file.info().name() + "' is told the blur sigma; set blur_known=true to fine-tune it");
+		if (theirs.condition() != null && !theirs.condition().equals(spec.condition())) // a blind model may start a told one: the condition's weights at zero
+			throw new IllegalArgumentException("start_from model '" + file.info().name() + "' is told the " + theirs.condition().replace('_', ' ') + "; set "
+					+ (UNetSpec.BLUR_SIGMA.equals(theirs.condition()) ? "blur_known=true" : "as_opponent=true,luminance_guide=true") + " to fine-tune it");
 	}
 
 	/**
@@ -219,7 +220,7 @@ public final class Trainer {
 				boolean addRefine = spec.refineConvs() > theirRefine;
 				OnnxWeights.copyInto(startModel.onnx(), graph, addCondition, addRefine);
 				listener.log("Starting from the weights of model '" + startModel.info().name() + "' (" + config.startFrom() + ")"
-						+ (addCondition ? ", blind: the blur sigma's weights start at zero" : "")
+						+ (addCondition ? ", blind: the " + spec.condition().replace('_', ' ') + "'s weights start at zero" : "")
 						+ (addRefine ? ", with " + theirRefine + " refinement convolutions: the " + (spec.refineConvs() - theirRefine) + " added start as identities" : ""));
 			}
 			return new Start(graph, new Checkpoint.State(0, Double.POSITIVE_INFINITY, 0, 0, settings, new ArrayList<>(), null));
@@ -256,6 +257,7 @@ public final class Trainer {
 		training.put("image_files", imageNames); // the data, by name: the folder alone does not say what was in it
 		training.put("as_grey", config.asGrey());
 		if (config.asOpponent()) training.put("as_opponent", true);
+		if (config.luminanceGuide()) training.put(ModelInfo.LUMINANCE_MODEL, config.startFrom()); // Restorer restores the luminance with it
 		training.put("mode", config.degraded() == null ? "synthetic" : "pairs");
 		training.put("planes", planes);
 		training.put("validation_patches", sampler.validation().size());

@@ -25,11 +25,14 @@ import io.github.imagify.model.UNetSpec;
  * @param refineConvs    extra 3x3 convolutions at full resolution before the head ({@link UNetSpec#refineConvs})
  * @param asOpponent     train a grey model on the opponent colour planes of RGB images, as it restores RGB
  *                       ({@link io.github.imagify.data.TrainingImages#loadOpponentPlanes})
+ * @param luminanceGuide with asOpponent: train a model for the two colour differences that is given the noisy
+ *                       luminance beside them ({@link UNetSpec#LUMINANCE}); the luminance is restored by the
+ *                       start_from model, which the model file names
  */
 public record TrainingConfig(Path images, Path degraded, DegradationSpec degradation, int patchSize, int batchSize,
 		int epochs, int stepsPerEpoch, double learningRate, int depth, int baseFilters, double dropout, boolean residual,
 		double validationFraction, long seed, Path modelOut, String modelName, boolean resume, boolean asGrey, String startFrom,
-		boolean blurKnown, int refineConvs, boolean asOpponent) {
+		boolean blurKnown, int refineConvs, boolean asOpponent, boolean luminanceGuide) {
 
 	public static final Normalization NORMALIZATION = Normalization.DEFAULT;
 
@@ -61,11 +64,25 @@ public record TrainingConfig(Path images, Path degraded, DegradationSpec degrada
 		if (asOpponent && degraded != null)
 			throw new IllegalArgumentException("as_opponent=true needs a synthetic degradation; a model trained on pairs restores RGB channel by channel, so train it on RGB or as_grey=true");
 		if (asOpponent) TrainingImages.checkOpponentDegradation(degradation.type());
+		if (luminanceGuide && !asOpponent)
+			throw new IllegalArgumentException("luminance_guide=true trains on the colour differences of RGB images; set as_opponent=true as well");
+		if (luminanceGuide && blurKnown) throw new IllegalArgumentException("luminance_guide and blur_known both set; a model is told one of them");
+		if (luminanceGuide && (startFrom == null || startFrom.isBlank()))
+			throw new IllegalArgumentException("luminance_guide=true needs start_from: the grey model that restores the luminance, whose weights the colour-difference model starts from");
 		if (startFrom != null && startFrom.isBlank()) startFrom = null;
 		if (modelName == null || modelName.isBlank()) {
 			String f = modelOut.getFileName().toString();
 			modelName = f.contains(".") ? f.substring(0, f.lastIndexOf('.')) : f;
 		}
+	}
+
+	/** Settings without a luminance guide. */
+	public TrainingConfig(Path images, Path degraded, DegradationSpec degradation, int patchSize, int batchSize, int epochs,
+			int stepsPerEpoch, double learningRate, int depth, int baseFilters, double dropout, boolean residual,
+			double validationFraction, long seed, Path modelOut, String modelName, boolean resume, boolean asGrey, String startFrom,
+			boolean blurKnown, int refineConvs, boolean asOpponent) {
+		this(images, degraded, degradation, patchSize, batchSize, epochs, stepsPerEpoch, learningRate, depth, baseFilters, dropout, residual,
+				validationFraction, seed, modelOut, modelName, resume, asGrey, startFrom, blurKnown, refineConvs, asOpponent, false);
 	}
 
 	/** Settings for images as they are or in grey. */
@@ -74,7 +91,7 @@ public record TrainingConfig(Path images, Path degraded, DegradationSpec degrada
 			double validationFraction, long seed, Path modelOut, String modelName, boolean resume, boolean asGrey, String startFrom,
 			boolean blurKnown, int refineConvs) {
 		this(images, degraded, degradation, patchSize, batchSize, epochs, stepsPerEpoch, learningRate, depth, baseFilters, dropout, residual,
-				validationFraction, seed, modelOut, modelName, resume, asGrey, startFrom, blurKnown, refineConvs, false);
+				validationFraction, seed, modelOut, modelName, resume, asGrey, startFrom, blurKnown, refineConvs, false, false);
 	}
 
 	/** Settings without refinement convolutions. */
@@ -83,7 +100,7 @@ public record TrainingConfig(Path images, Path degraded, DegradationSpec degrada
 			double validationFraction, long seed, Path modelOut, String modelName, boolean resume, boolean asGrey, String startFrom,
 			boolean blurKnown) {
 		this(images, degraded, degradation, patchSize, batchSize, epochs, stepsPerEpoch, learningRate, depth, baseFilters, dropout, residual,
-				validationFraction, seed, modelOut, modelName, resume, asGrey, startFrom, blurKnown, 0, false);
+				validationFraction, seed, modelOut, modelName, resume, asGrey, startFrom, blurKnown, 0, false, false);
 	}
 
 	/** A blind model's settings. */
@@ -91,7 +108,7 @@ public record TrainingConfig(Path images, Path degraded, DegradationSpec degrada
 			int stepsPerEpoch, double learningRate, int depth, int baseFilters, double dropout, boolean residual,
 			double validationFraction, long seed, Path modelOut, String modelName, boolean resume, boolean asGrey, String startFrom) {
 		this(images, degraded, degradation, patchSize, batchSize, epochs, stepsPerEpoch, learningRate, depth, baseFilters, dropout, residual,
-				validationFraction, seed, modelOut, modelName, resume, asGrey, startFrom, false, 0, false);
+				validationFraction, seed, modelOut, modelName, resume, asGrey, startFrom, false, 0, false, false);
 	}
 
 	/** The synthetic degradation as training patches are made with it: one that says its blur sigma when the model is told it. */
@@ -119,6 +136,7 @@ public record TrainingConfig(Path images, Path degraded, DegradationSpec degrada
 		if (blurKnown) m.put("blur_known", true);
 		if (refineConvs > 0) m.put("refine_convs", refineConvs);
 		if (asOpponent) m.put("as_opponent", true);
+		if (luminanceGuide) m.put("luminance_guide", true);
 		return m;
 	}
 

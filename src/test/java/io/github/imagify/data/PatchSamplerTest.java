@@ -114,6 +114,66 @@ class PatchSamplerTest {
 	 * With a known blur each input carries the sigma it was blurred with in one more channel: blurring the target by
 	 * that sigma gives the input's image channel (away from the patch border), and a sigma 0.3 px off does not.
 	 */
+	/**
+	 * A colour difference told the luminance: the input's second channel is the luminance patch (same crop, same
+	 * symmetry), noisy with the plane's sigma but its own noise, both normalised with the image's one range.
+	 */
+	@Test
+	void luminanceGuidedInputsCarryTheNoisyLuminance() throws IOException {
+		Path folder = Files.createDirectories(dir.resolve("rgb"));
+		ImageFiles.write(new ImagePlus("a", TestImages.rgb(96, 96, 5)), folder.resolve("a.png"));
+		Degradation noise = DegradationSpec.of("gaussian_noise", "", "20", 0, 2).toDegradation();
+		List<TrainingImage> planes = TrainingImages.loadOpponentPlanes(folder, noise, Normalization.DEFAULT, 2, true);
+		assertEquals(List.of("a.png:red-blue", "a.png:green-magenta"), planes.stream().map(TrainingImage::name).toList());
+		PatchSampler sampler = new PatchSampler(planes, 32, noise, 0.1, 3);
+		assertEquals(1, sampler.channels());
+		assertEquals(2, sampler.inputChannels());
+		Normalization.Range range = planes.get(0).range();
+		for (PatchSampler.Pair pair : List.of(sampler.validation().get(0), sampler.next(new Random(4)))) {
+			assertEquals(2, pair.input().channels());
+			assertEquals(1, pair.target().channels());
+			int n = pair.target().planeSize();
+			float[] in = pair.input().data(), clean = pair.target().data();
+			double planeNoise = 0, guideNoise = 0, cross = 0;
+			FloatImage guideIn = new FloatImage(1, 32, 32, java.util.Arrays.copyOfRange(in, n, 2 * n));
+			for (int i = 0; i < n; i++) planeNoise += (in[i] - clean[i]) * (in[i] - clean[i]);
+			assertEquals(20, Math.sqrt(planeNoise / n) * range.scale(), 3, "the plane's noise, in grey levels");
+			// the guide is the luminance where the target was cut, turned as it was
+			FloatImage cleanLuminance = null;
+			for (TrainingImage plane : planes) {
+				int[] where = locate(plane.clean(), pair.target(), range);
+				if (where != null)
+					cleanLuminance = normalised(io.github.imagify.image.Symmetries.apply(plane.guide().crop(where[0], where[1], 32, 32), where[2]), range);
+			}
+			assertNotNull(cleanLuminance, "the target is a crop of a colour difference");
+			for (int i = 0; i < n; i++) {
+				double g = guideIn.data()[i] - cleanLuminance.data()[i], p = in[i] - clean[i];
+				guideNoise += g * g;
+				cross += g * p;
+			}
+			assertEquals(20, Math.sqrt(guideNoise / n) * range.scale(), 3, "the luminance's noise has the plane's sigma");
+			assertTrue(Math.abs(cross / Math.sqrt(guideNoise * planeNoise)) < 0.2, "independent noise: correlation " + cross / Math.sqrt(guideNoise * planeNoise));
+		}
+	}
+
+	/** Position and symmetry at which {@code target} (normalised) was cut from {@code plane}, or null. */
+	private static int[] locate(FloatImage plane, FloatImage target, Normalization.Range range) {
+		for (int y = 0; y + 32 <= plane.height(); y++)
+			for (int x = 0; x + 32 <= plane.width(); x++)
+				for (int sym = 0; sym < 8; sym++) {
+					float[] c = normalised(io.github.imagify.image.Symmetries.apply(plane.crop(y, x, 32, 32), sym), range).data();
+					boolean same = true;
+					for (int i = 0; i < c.length && same; i++) same = Math.abs(c[i] - target.data()[i]) < 1e-5;
+					if (same) return new int[] { y, x, sym };
+				}
+		return null;
+	}
+
+	private static FloatImage normalised(FloatImage image, Normalization.Range range) {
+		range.normalize(image);
+		return image;
+	}
+
 	@Test
 	void knownBlurInputsCarryTheirSigma() throws IOException {
 		DegradationSpec blur = DegradationSpec.of("gaussian_blur", "0.5-3", "0", 0, 2);

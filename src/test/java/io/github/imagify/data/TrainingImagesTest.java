@@ -55,6 +55,15 @@ class TrainingImagesTest {
 		assertTrue(own.scale() < 0.8 * planes.get(1).range().scale(), own + " vs " + planes.get(1).range());
 		// seeded: the same folder and seed give the same ranges
 		assertEquals(planes.get(3).range(), TrainingImages.loadOpponentPlanes(folder, noise, Normalization.DEFAULT, 3).get(3).range());
+		// with the luminance guide: the two colour differences, each with the luminance beside it, and the same ranges
+		List<TrainingImage> guided = TrainingImages.loadOpponentPlanes(folder, noise, Normalization.DEFAULT, 3, true);
+		assertEquals(List.of("a.png:red-blue", "a.png:green-magenta", "b.png:red-blue", "b.png:green-magenta"),
+				guided.stream().map(TrainingImage::name).toList());
+		assertEquals(planes.get(1).clean(), guided.get(0).clean());
+		assertEquals(planes.get(0).clean(), guided.get(0).guide());
+		assertEquals(planes.get(0).clean(), guided.get(1).guide());
+		assertEquals(planes.get(0).range(), guided.get(1).range());
+		assertNull(planes.get(0).guide());
 	}
 
 	@Test

@@ -158,6 +158,69 @@ class TrainerTest {
 	}
 
 	/**
+	 * luminance_guide=true: from a grey model, a model for the colour differences told the noisy luminance, which names
+	 * that grey model for the luminance: restoring RGB, the luminance is exactly what the grey model gives and the
+	 * colour differences are its own; grey images and bad settings are refused.
+	 */
+	@Test
+	void colourDifferencesToldTheLuminanceRestoreRgbWithTheirGreyModel() throws Exception {
+		Path images = Files.createDirectories(dir.resolve("rgb"));
+		for (int i = 0; i < 3; i++)
+			io.github.imagify.io.ImageFiles.write(new ij.ImagePlus("c" + i, TestImages.rgb(96, 96, 30 + i)), images.resolve("c" + i + ".png"));
+		DegradationSpec noise = DegradationSpec.of("gaussian_noise", "", "30", 0, 2);
+		Path grey = dir.resolve("grey.zip"), guided = dir.resolve("guided.zip");
+		new Trainer(new TrainingConfig(images, null, noise, 32, 8, 1, 6, 3e-3, 2, 8, 0.0, true, 0.1, 5, grey, null, false, false, null, false, 0, true),
+				null).train();
+		List<String> log = new java.util.ArrayList<>();
+		Trainer.Result r = new Trainer(new TrainingConfig(images, null, noise, 32, 8, 3, 12, 3e-3, 2, 8, 0.0, true, 0.1, 5, guided, null, false,
+				false, grey.toString(), false, 0, true, true), new TrainingListener() {
+					@Override
+					public void log(String message) { log.add(message); }
+				}).train();
+		assertTrue(log.stream().anyMatch(l -> l.startsWith("Training on 6 plane(s)")), log.toString());
+		assertTrue(log.stream().anyMatch(l -> l.contains("blind: the luminance's weights start at zero")), log.toString());
+		assertTrue(r.bestValidationLoss() < r.history().get(0).validationLoss() * 1.0001, r.history().toString());
+		ModelFile model = ModelFile.read(guided);
+		assertEquals(UNetSpec.LUMINANCE, model.info().condition());
+		assertEquals(2, model.info().inputChannels());
+		assertEquals(grey.toString(), model.info().training().get(io.github.imagify.modelfile.ModelInfo.LUMINANCE_MODEL));
+
+		FloatImage clean = io.github.imagify.image.ImagePlusImages.plane(new ij.ImagePlus("c", TestImages.rgb(64, 64, 99)), 1);
+		FloatImage noisy = noise.toDegradation().apply(clean, 255, new java.util.Random(1));
+		try (Restorer both = new Restorer(model, 64, 1); Restorer greyAlone = new Restorer(ModelFile.read(grey), 64, 1)) {
+			assertEquals("grey", both.luminanceModel().name());
+			FloatImage restored = both.restore(noisy, null), byGrey = greyAlone.restore(noisy, null);
+			assertEquals(3, restored.channels());
+			double[] luminanceDiff = new double[1], colourDiff = new double[1];
+			int n = restored.planeSize();
+			for (int i = 0; i < n; i++) {
+				float[] a = restored.data(), b = byGrey.data();
+				double ya = a[i] + a[n + i] + a[2 * n + i], yb = b[i] + b[n + i] + b[2 * n + i];
+				luminanceDiff[0] = Math.max(luminanceDiff[0], Math.abs(ya - yb));
+				colourDiff[0] = Math.max(colourDiff[0], Math.abs((a[i] - a[2 * n + i]) - (b[i] - b[2 * n + i])));
+			}
+			assertTrue(luminanceDiff[0] < 1e-2, "the luminance is the grey model's: R+G+B differs by " + luminanceDiff[0]);
+			assertTrue(colourDiff[0] > 1e-3, "the colour differences are the told model's own");
+			for (float v : restored.data()) assertTrue(Float.isFinite(v));
+			FloatImage greyImage = io.github.imagify.image.ImagePlusImages.plane(new ij.ImagePlus("g", TestImages.blobs(64, 64, 3)), 1);
+			var e = assertThrows(IllegalArgumentException.class, () -> both.restore(greyImage, null));
+			assertTrue(e.getMessage().contains("use 'grey' for this 1-channel image"), e.getMessage());
+		}
+
+		var noOpponent = assertThrows(IllegalArgumentException.class, () -> new TrainingConfig(images, null, noise, 32, 8, 1, 1, 1e-3, 2, 8, 0, true,
+				0.1, 1, guided, null, false, false, grey.toString(), false, 0, false, true));
+		assertTrue(noOpponent.getMessage().contains("set as_opponent=true"), noOpponent.getMessage());
+		var noStart = assertThrows(IllegalArgumentException.class, () -> new TrainingConfig(images, null, noise, 32, 8, 1, 1, 1e-3, 2, 8, 0, true,
+				0.1, 1, guided, null, false, false, null, false, 0, true, true));
+		assertTrue(noStart.getMessage().contains("needs start_from"), noStart.getMessage());
+		// a told model cannot start a blind one
+		TrainingConfig blindFromTold = new TrainingConfig(images, null, noise, 32, 8, 1, 1, 1e-3, 2, 8, 0, true, 0.1, 1, dir.resolve("b.zip"), null,
+				false, false, guided.toString(), false, 0, true);
+		assertTrue(assertThrows(IllegalArgumentException.class, () -> new Trainer(blindFromTold, null).train()).getMessage()
+				.contains("is told the luminance; set as_opponent=true,luminance_guide=true"));
+	}
+
+	/**
 	 * refine_convs: a model without refinement convolutions starts one with two (they start as identities), the written
 	 * model has them (its spec, its larger context) and restores through ONNX Runtime; that model cannot start one
 	 * with fewer.
