@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Trains the bundled models src/main/resources/io/github/imagify/models/{denoise-gray,deblur,deblur-blind}.zip with
+# Trains the bundled models src/main/resources/io/github/imagify/models/{denoise-gray,denoise-rgb,deblur,deblur-blind}.zip with
 # Imagify's own "Imagify Train" command. denoise-gray in the jar comes from this recipe, 30 epochs then resumed to 70,
 # then fine-tuned from that model for 30, then 50, then 45, then 36 more epochs (README, "The bundled models", says how the runs
-# went); denoise-rgb is that network under the RGB name (RGB in opponent colours). The RGB network run below was
-# denoise-rgb until it was found 1.0-1.5 dB worse than denoise-gray in opponent colours; it is kept here as the record
-# of that comparison, not shipped. deblur-blind in the jar is this recipe's 14 epochs resumed to epochs=40, which ties
+# went); denoise-rgb is a network for the colour differences of RGB images, told the luminance, trained from the
+# bundled denoise-gray, which restores the luminance beside it. The RGB network run below was denoise-rgb until it was
+# found 1.0-1.5 dB worse than denoise-gray in opponent colours; it is kept here as the record of that comparison, not
+# shipped. deblur-blind in the jar is this recipe's 14 epochs resumed to epochs=40, which ties
 # with Richardson-Lucy given the true kernel, and deblur is the model told the blur (blur_known=true) trained from it,
 # which beats Richardson-Lucy by 0.7 to 1.0 dB (README).
 # Usage, from the repository root after `mvn -DskipTests package`:
@@ -58,6 +59,11 @@ run "images='$(realpath "$work/gray")',as_grey=true,start_from='$(realpath "$wor
 finetune=${finetune/epochs=45/epochs=36}
 run "images='$(realpath "$work/gray")',as_grey=true,start_from='$(realpath "$work")/denoise-gray-ft64c.zip',${finetune/seed=1/seed=5},model_name='denoise-gray',model_out='$(realpath "$work")/denoise-gray-ft64d.zip'"
 # (the same fine-tune on 128x128 patches, the paper's size, batch 8 for the same pixels per step, scored a little lower)
+# denoise-rgb: the colour differences of the RGB images, told the noisy luminance (as_opponent, luminance_guide), from
+# the bundled denoise-gray, so build the jar with the denoise-gray above in it first: the model file names the model
+# start_from gives, and Imagify restores the luminance with it. 30 epochs at 5e-4 decaying to 5e-5, seed 10
+guided=${finetune/epochs=36/epochs=30}
+run "images='$(realpath "$work/rgb")',as_opponent=true,luminance_guide=true,start_from='denoise-gray',${guided/seed=1/seed=10},model_name='denoise-rgb',model_out='$(realpath "$work")/denoise-rgb-guided.zip'"
 # the RGB network (not shipped, see the top)
 run "images='$(realpath "$work/rgb")',$denoise,model_out='$(realpath "$work")/denoise-rgb.zip'"
 # deblur: Gaussian blur sigma 0.5-3 px (the paper's degradation) with light noise, a grey model (RGB in opponent colours)
@@ -69,4 +75,4 @@ run "images='$(realpath "$work/gray")',as_grey=true,degradation='gaussian_blur',
 # the new blur-sigma channel's at zero: 30 epochs at learning rate 5e-4 decaying to 5e-5, seed 6. It is the deblur in
 # the jar; the blind one above is deblur-blind
 run "images='$(realpath "$work/gray")',as_grey=true,start_from='$(realpath "$work")/deblur.zip',degradation='gaussian_blur',blur_sigma='0.5-3',noise_sigma='0-5',blur_known=true,patch_size=64,batch_size=32,steps_per_epoch=100,epochs=30,depth=3,base_filters=32,learning_rate=0.0005,dropout=0,seed=6,model_name='deblur',model_out='$(realpath "$work")/deblur-known.zip'"
-echo "Trained: $work/{denoise-gray-ft64d,deblur-known,deblur}.zip (copy them to src/main/resources/io/github/imagify/models/ as denoise-gray.zip, deblur.zip, deblur-blind.zip)"
+echo "Trained: $work/{denoise-gray-ft64d,denoise-rgb-guided,deblur-known,deblur}.zip (copy them to src/main/resources/io/github/imagify/models/ as denoise-gray.zip, denoise-rgb.zip, deblur.zip, deblur-blind.zip)"

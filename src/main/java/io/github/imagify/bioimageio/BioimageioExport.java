@@ -154,7 +154,7 @@ public final class BioimageioExport {
 			throw new IllegalArgumentException("'model' is not set; give a model file written by Imagify Train or a bundled model (" + String.join(", ", BundledModels.NAMES) + ")");
 		String m = model.trim();
 		if (m.equals(BundledModels.DEFAULT_RGB)) // a bioimage.io package cannot say "rotate RGB to opponent colours first"
-			throw new IllegalArgumentException("denoise-rgb is the denoise-gray network applied to RGB in opponent colours, which a bioimage.io package cannot express; export denoise-gray, a grey model");
+			throw new IllegalArgumentException("denoise-rgb restores RGB in opponent colours with two networks (denoise-gray for the luminance), which a bioimage.io package cannot express; export denoise-gray, a grey model");
 		if (BundledModels.NAMES.contains(m)) return BundledModels.load(m);
 		Path path = Path.of(m);
 		if (!Files.exists(path))

@@ -44,7 +44,7 @@ public class DenoiseCommand extends ContextCommand {
 	@Parameter(label = "Output file or folder", required = false, persist = false, description = "Where batch results go; a folder gets the same file names")
 	private String output = "";
 
-	@Parameter(label = "Model", required = false, persist = false, description = "A model file, or a bundled model name (denoise-gray, denoise-rgb, deblur, deblur-blind); empty: denoise-gray (RGB in opponent colours)")
+	@Parameter(label = "Model", required = false, persist = false, description = "A model file, or a bundled model name (denoise-gray, denoise-rgb, deblur, deblur-blind); empty: denoise-gray for grey images, denoise-rgb for RGB")
 	private String model = "";
 
 	@Parameter(label = "Blur sigma in px (models told the blur)", required = false, persist = false,

@@ -43,7 +43,7 @@ public class EvaluateCommand extends ContextCommand {
 	private String degraded = "";
 
 	@Parameter(label = "Model", persist = false, required = false,
-			description = "A model file or a bundled model name; empty: denoise-gray (RGB in opponent colours)")
+			description = "A model file or a bundled model name; empty: denoise-gray for grey images, denoise-rgb for RGB")
 	private String model = "";
 
 	@Parameter(label = "Self-ensemble", persist = false, required = false, choices = { "1", "2", "4", "8" },

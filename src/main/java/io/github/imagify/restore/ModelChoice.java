@@ -58,10 +58,10 @@ public final class ModelChoice implements AutoCloseable {
 
 	/** The restorer for planes of {@code channels} channels (logs, once, when RGB goes through a grey model). */
 	public synchronized Restorer forChannels(int channels) throws IOException {
-		String name = BundledModels.nameFor(model);
+		String name = BundledModels.nameFor(model, channels);
 		Restorer restorer = loaded.get(name);
 		if (restorer == null) {
-			ModelFile file = BundledModels.resolve(model);
+			ModelFile file = BundledModels.resolve(name);
 			restorer = new Restorer(file, tileSize, threads, ensemble, blurSigma);
 			loaded.put(name, restorer);
 			log.accept("Imagify Denoise: model '" + file.info().name() + "' (" + file.info().description() + ")"

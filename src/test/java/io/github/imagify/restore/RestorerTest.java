@@ -299,27 +299,30 @@ class RestorerTest {
 		return new ModelChoice(file.toString(), 64, 1, line -> {});
 	}
 
-	/** The grey denoiser serves RGB too, in opponent colours (measured better than an RGB network), also as denoise-rgb. */
+	/**
+	 * With the model key empty, grey images get denoise-gray and RGB images denoise-rgb, which restores their colour
+	 * differences told the luminance and their luminance through denoise-gray.
+	 */
 	@Test
-	void emptyModelKeyPicksTheBundledGreyDenoiserForAnyChannels() throws Exception {
+	void emptyModelKeyPicksTheBundledDenoiserForTheImagesChannels() throws Exception {
 		List<String> lines = new java.util.ArrayList<>();
 		try (ModelChoice models = new ModelChoice("", 64, 1, lines::add)) {
 			assertEquals(BundledModels.DEFAULT_GRAY, models.forChannels(1).info().name());
-			assertSame(models.forChannels(1), models.forChannels(3), "one model for grey and RGB, loaded once");
-			assertTrue(models.forChannels(3).colourThroughOpponent());
+			Restorer rgb = models.forChannels(3);
+			assertEquals(BundledModels.DEFAULT_RGB, rgb.info().name());
+			assertSame(rgb, models.forChannels(3), "loaded once");
+			assertEquals(UNetSpec.LUMINANCE, rgb.info().condition());
+			assertEquals(BundledModels.DEFAULT_GRAY, rgb.info().training().get(io.github.imagify.modelfile.ModelInfo.LUMINANCE_MODEL));
+			assertEquals(BundledModels.DEFAULT_GRAY, rgb.luminanceModel().name());
+			assertTrue(rgb.colourThroughOpponent());
 		}
-		assertEquals(2, lines.size(), "the model, and once that RGB goes through it in opponent colours: " + lines);
-		assertEquals(1, BundledModels.load(BundledModels.DEFAULT_GRAY).info().channels());
-		// denoise-rgb is the same network under the RGB name: naming it restores RGB exactly as the default does
-		ModelFile rgb = BundledModels.load(BundledModels.DEFAULT_RGB);
-		assertEquals(BundledModels.DEFAULT_RGB, rgb.info().name());
-		assertArrayEquals(BundledModels.load(BundledModels.DEFAULT_GRAY).onnx(), rgb.onnx());
+		assertEquals(3, lines.size(), "each model, and once how RGB goes through them: " + lines);
+		assertTrue(lines.get(2).contains("the luminance through grey model 'denoise-gray', the colour differences through 'denoise-rgb'"), lines.toString());
+		// naming denoise-rgb restores RGB exactly as the default does
 		FloatImage image = random(3, 64, 72, 4, 0, 255);
-		try (ModelChoice byDefault = new ModelChoice("", 64, 1, line -> {}); ModelChoice named = new ModelChoice("denoise-rgb", 64, 1, lines::add)) {
-			assertEquals(BundledModels.DEFAULT_RGB, named.forChannels(3).info().name());
+		try (ModelChoice byDefault = new ModelChoice("", 64, 1, line -> {}); ModelChoice named = new ModelChoice("denoise-rgb", 64, 1, line -> {})) {
 			assertArrayEquals(byDefault.forChannels(3).restore(image, null).data(), named.forChannels(3).restore(image, null).data(), 0f);
 		}
-		assertTrue(lines.get(2).contains("model 'denoise-rgb' (the denoise-gray network for RGB images, in opponent colours"), lines.toString());
 		// the deblurrers: deblur is told the blur sigma, deblur-blind is not
 		assertEquals(UNetSpec.BLUR_SIGMA, BundledModels.load(BundledModels.DEBLUR).info().condition());
 		assertNull(BundledModels.load(BundledModels.DEBLUR_BLIND).info().condition());
