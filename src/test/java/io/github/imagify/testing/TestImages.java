@@ -42,6 +42,14 @@ public final class TestImages {
 		return dir;
 	}
 
+	/** Writes {@code count} RGB PNGs {@code c0.png, c1.png, ...} of {@code size} x {@code size} into a new folder. */
+	public static Path rgbFolder(Path parent, String name, int count, int size, long seed) throws IOException {
+		Path dir = Files.createDirectories(parent.resolve(name));
+		for (int i = 0; i < count; i++)
+			ImageFiles.write(new ImagePlus("c" + i, rgb(size, size, seed + i)), dir.resolve("c" + i + ".png"));
+		return dir;
+	}
+
 	public static ColorProcessor rgb(int w, int h, long seed) {
 		ByteProcessor r = blobs(w, h, seed), g = blobs(w, h, seed + 100), b = blobs(w, h, seed + 200);
 		ColorProcessor cp = new ColorProcessor(w, h);

@@ -114,9 +114,7 @@ class TrainerTest {
 	 */
 	@Test
 	void opponentPlanesOfRgbImagesTrainAGreyModelThatRestoresRgb() throws Exception {
-		Path images = Files.createDirectories(dir.resolve("rgb"));
-		for (int i = 0; i < 3; i++)
-			io.github.imagify.io.ImageFiles.write(new ij.ImagePlus("c" + i, TestImages.rgb(96, 96, 20 + i)), images.resolve("c" + i + ".png"));
+		Path images = TestImages.rgbFolder(dir, "rgb", 3, 96, 20);
 		DegradationSpec noise = DegradationSpec.of("gaussian_noise", "", "30", 0, 2);
 		Path out = dir.resolve("opponent.zip");
 		List<String> log = new java.util.ArrayList<>();
@@ -164,9 +162,7 @@ class TrainerTest {
 	 */
 	@Test
 	void colourDifferencesToldTheLuminanceRestoreRgbWithTheirGreyModel() throws Exception {
-		Path images = Files.createDirectories(dir.resolve("rgb"));
-		for (int i = 0; i < 3; i++)
-			io.github.imagify.io.ImageFiles.write(new ij.ImagePlus("c" + i, TestImages.rgb(96, 96, 30 + i)), images.resolve("c" + i + ".png"));
+		Path images = TestImages.rgbFolder(dir, "rgb", 3, 96, 30);
 		DegradationSpec noise = DegradationSpec.of("gaussian_noise", "", "30", 0, 2);
 		Path grey = dir.resolve("grey.zip"), guided = dir.resolve("guided.zip");
 		new Trainer(new TrainingConfig(images, null, noise, 32, 8, 1, 6, 3e-3, 2, 8, 0.0, true, 0.1, 5, grey, null, false, false, null, false, 0, true),
