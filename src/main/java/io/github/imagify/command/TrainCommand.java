@@ -87,7 +87,8 @@ public class TrainCommand extends ContextCommand {
 	@Parameter(label = "U-Net depth (poolings)", persist = false, required = false)
 	private int depth = 3;
 
-	@Parameter(label = "Filters in the first level", persist = false, required = false)
+	@Parameter(label = "Filters in the first level", persist = false, required = false,
+			description = "doubled at each level down; with start_from it may exceed the model's: the added filters start unconnected to the output")
 	private int base_filters = 32;
 
 	@Parameter(label = "Dropout", persist = false, required = false)

@@ -130,6 +130,11 @@ public final class UNet {
 		return graph;
 	}
 
+	/** Whether a vertex is the convolution that reads a decoder level's concatenation: the upsampled features, then the skip. */
+	public static boolean readsSkipConcat(String vertex) {
+		return vertex.matches("dec\\d+_conv1");
+	}
+
 	private static String conv(GraphBuilder g, String name, int nOut, String input) {
 		return add(g, name, new ConvolutionLayer.Builder(3, 3).stride(1, 1).convolutionMode(ConvolutionMode.Same)
 			.nOut(nOut).activation(Activation.RELU).dataFormat(NCHW).build(), input);

@@ -10,9 +10,11 @@ import java.util.Map;
 import onnx.Onnx.ModelProto;
 import onnx.Onnx.TensorProto;
 import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.layers.Deconvolution2D;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.INDArrayIndex;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import io.github.imagify.model.UNet;
@@ -50,6 +52,17 @@ public final class OnnxWeights {
 	 * output of a ReLU and so not negative. The network then starts as the model.
 	 */
 	public static void copyInto(byte[] onnx, ComputationGraph graph, boolean addCondition, boolean addRefineConvs) throws IOException {
+		copyInto(onnx, graph, addCondition, addRefineConvs, false);
+	}
+
+	/**
+	 * As {@link #copyInto(byte[], ComputationGraph, boolean, boolean)}; with {@code widen}, {@code graph} may have more
+	 * filters per layer than the model (a larger {@code base_filters}): the model's weights fill the leading filters, the
+	 * added filters keep their random start, and the weights from added filters into the model's are zero. The model's
+	 * filters then compute what they did and the added ones do not reach the output, so the network starts as the
+	 * model; training connects them (their outgoing weights get gradients at once, as the added filters are not zero).
+	 */
+	public static void copyInto(byte[] onnx, ComputationGraph graph, boolean addCondition, boolean addRefineConvs, boolean widen) throws IOException {
 		Map<String, TensorProto> weights = new HashMap<>();
 		for (TensorProto t : ModelProto.parseFrom(onnx).getGraph().getInitializerList()) weights.put(t.getName(), t);
 		for (Layer layer : graph.getLayers()) {
@@ -58,6 +71,7 @@ public final class OnnxWeights {
 				startAsIdentity(layer);
 				continue;
 			}
+			boolean transposed = layer.conf().getLayer() instanceof Deconvolution2D; // W [nIn, nOut, kH, kW], a convolution's [nOut, nIn, kH, kW]
 			for (Map.Entry<String, INDArray> param : layer.paramTable().entrySet()) {
 				String name = vertex + "." + param.getKey();
 				TensorProto t = weights.remove(name);
@@ -65,27 +79,69 @@ public final class OnnxWeights {
 				long[] shape = param.getValue().shape();
 				long[] theirs = t.getDimsList().stream().mapToLong(Long::longValue).toArray();
 				INDArray target = param.getValue();
-				if (addCondition && vertex.equals(UNet.FIRST_CONV) && shape.length == 4 && theirs.length == 4 && theirs[1] == shape[1] - 1) {
-					target.assign(0); // the condition channel's weights
-					target = target.get(NDArrayIndex.all(), NDArrayIndex.interval(0, theirs[1]), NDArrayIndex.all(), NDArrayIndex.all());
-					shape = theirs;
-				}
-				if (!Arrays.equals(shape, theirs))
+				boolean grown = !Arrays.equals(shape, theirs) && (widen ? fitsInside(theirs, shape)
+						: addCondition && vertex.equals(UNet.FIRST_CONV) && shape.length == 4 && theirs.length == 4 && theirs[1] == shape[1] - 1
+								&& Arrays.equals(Arrays.copyOfRange(shape, 2, 4), Arrays.copyOfRange(theirs, 2, 4)) && theirs[0] == shape[0]);
+				if (!grown && !Arrays.equals(shape, theirs))
 					throw new IOException("The model's weights '" + name + "' have shape " + t.getDimsList() + ", the network's " + Arrays.toString(shape)
 							+ "; start from a model of the same architecture");
-				if (t.getDataType() != TensorProto.DataType.FLOAT_VALUE || t.getRawData().size() != 4L * target.length())
-					throw new IOException("The model's weights '" + name + "' are not " + target.length() + " raw floats; use a model written by Imagify Train");
-				float[] values = new float[(int) target.length()];
+				long count = Arrays.stream(theirs).reduce(1, (a, b) -> a * b);
+				if (t.getDataType() != TensorProto.DataType.FLOAT_VALUE || t.getRawData().size() != 4L * count)
+					throw new IOException("The model's weights '" + name + "' are not " + count + " raw floats; use a model written by Imagify Train");
+				float[] values = new float[(int) count];
 				FloatBuffer raw = t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
 				raw.get(values);
 				// C order, as the exporter wrote them; assign keeps the parameter a view of the graph's flat buffer
-				target.assign(Nd4j.create(values, shape, 'c').castTo(target.dataType()));
+				INDArray model = Nd4j.create(values, theirs, 'c').castTo(target.dataType());
+				if (grown) copyGrown(model, target, transposed ? 1 : 0, transposed ? 0 : 1, UNet.readsSkipConcat(vertex));
+				else target.assign(model);
 			}
 		}
 		// the input-scaling constant and a channel selection's, not trained weights
 		weights.keySet().removeIf(n -> n.endsWith(GraphTranslator.FACTOR) || n.endsWith(GraphTranslator.SELECTION));
 		if (!weights.isEmpty())
 			throw new IOException("The model has weights this network lacks: " + weights.keySet() + "; start from a model of the same architecture");
+	}
+
+	private static boolean fitsInside(long[] theirs, long[] shape) {
+		if (theirs.length != shape.length) return false;
+		for (int i = 0; i < shape.length; i++)
+			if (theirs[i] > shape[i] || (i >= 2 && theirs[i] != shape[i])) return false; // more channels, never another kernel
+		return true;
+	}
+
+	/**
+	 * Puts a model's parameter into the leading channels of a larger one. A bias: the model's, then zeros. Weights: the
+	 * model's filters' weights from the model's input channels as they were, from added input channels zero, so the
+	 * model's filters compute what they did; the added filters' weights stay as initialised. A convolution that reads a
+	 * decoder level's concatenation finds the model's input channels in two runs, the upsampled ones then the skip's,
+	 * each at the start of its half.
+	 */
+	private static void copyGrown(INDArray model, INDArray target, int outAxis, int inAxis, boolean concatenatedInput) {
+		if (target.rank() == 1) {
+			target.assign(0);
+			target.get(NDArrayIndex.interval(0, model.size(0))).assign(model);
+			return;
+		}
+		long modelOut = model.size(outAxis), modelIn = model.size(inAxis), in = target.size(inAxis);
+		INDArray kept = target.get(range(outAxis, 0, modelOut, inAxis, 0, in));
+		kept.assign(0);
+		if (!concatenatedInput) {
+			kept.get(range(outAxis, 0, modelOut, inAxis, 0, modelIn)).assign(model);
+			return;
+		}
+		if (modelIn % 2 != 0 || in % 2 != 0) throw new IllegalStateException("A concatenation of two equal halves expected, got " + modelIn + " and " + in + " channels");
+		long half = modelIn / 2;
+		kept.get(range(outAxis, 0, modelOut, inAxis, 0, half)).assign(model.get(range(outAxis, 0, modelOut, inAxis, 0, half)));
+		kept.get(range(outAxis, 0, modelOut, inAxis, in / 2, in / 2 + half)).assign(model.get(range(outAxis, 0, modelOut, inAxis, half, modelIn)));
+	}
+
+	/** Indexes of a rank-4 weight: the given intervals on the output and input axes, all of the kernel. */
+	private static INDArrayIndex[] range(int outAxis, long outFrom, long outTo, int inAxis, long inFrom, long inTo) {
+		INDArrayIndex[] index = { NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all() };
+		index[outAxis] = NDArrayIndex.interval(outFrom, outTo);
+		index[inAxis] = NDArrayIndex.interval(inFrom, inTo);
+		return index;
 	}
 
 	private static void startAsIdentity(Layer layer) {

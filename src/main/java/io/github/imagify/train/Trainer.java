@@ -161,11 +161,12 @@ public final class Trainer {
 		if (theirs.channels() != spec.channels())
 			throw new IllegalArgumentException("start_from model '" + file.info().name() + "' takes " + theirs.channels() + "-channel images but the training images have "
 					+ spec.channels() + (theirs.channels() == 1 ? "; set as_grey=true to train it on grey versions" : "; start from a model for " + spec.channels() + "-channel images"));
-		if (theirs.depth() != spec.depth() || theirs.baseFilters() != spec.baseFilters() || theirs.residual() != spec.residual()
+		// more base filters works: the added ones start unconnected to the output
+		if (theirs.depth() != spec.depth() || theirs.baseFilters() > spec.baseFilters() || theirs.residual() != spec.residual()
 				|| theirs.inputScale() != spec.inputScale())
 			throw new IllegalArgumentException("start_from model '" + file.info().name() + "' is a U-Net of depth " + theirs.depth() + " with " + theirs.baseFilters()
 					+ " base filters" + (theirs.residual() ? "" : ", direct=true") + "; set depth=" + theirs.depth() + ",base_filters=" + theirs.baseFilters()
-					+ (theirs.residual() ? ",direct=false" : ",direct=true") + " to fine-tune it");
+					+ (theirs.residual() ? ",direct=false" : ",direct=true") + " (or a larger base_filters) to fine-tune it");
 		if (theirs.refineConvs() > spec.refineConvs()) // fewer works: the extra ones start as identities
 			throw new IllegalArgumentException("start_from model '" + file.info().name() + "' has " + theirs.refineConvs()
 					+ " refinement convolutions; set refine_convs=" + theirs.refineConvs() + " (or more) to fine-tune it");
@@ -214,14 +215,16 @@ public final class Trainer {
 			}
 			ComputationGraph graph = UNet.build(spec, config.patchSize(), config.learningRate(), config.seed());
 			if (startModel != null) {
-				UNetSpec theirs = UNetSpec.fromMap(startModel.info().network()); // checkFits allowed only these two differences
+				UNetSpec theirs = UNetSpec.fromMap(startModel.info().network()); // checkFits allowed only these three differences
 				boolean addCondition = spec.condition() != null && theirs.condition() == null;
 				int theirRefine = theirs.refineConvs();
 				boolean addRefine = spec.refineConvs() > theirRefine;
-				OnnxWeights.copyInto(startModel.onnx(), graph, addCondition, addRefine);
+				boolean widen = spec.baseFilters() > theirs.baseFilters();
+				OnnxWeights.copyInto(startModel.onnx(), graph, addCondition, addRefine, widen);
 				listener.log("Starting from the weights of model '" + startModel.info().name() + "' (" + config.startFrom() + ")"
 						+ (addCondition ? ", blind: the " + spec.condition().replace('_', ' ') + "'s weights start at zero" : "")
-						+ (addRefine ? ", with " + theirRefine + " refinement convolutions: the " + (spec.refineConvs() - theirRefine) + " added start as identities" : ""));
+						+ (addRefine ? ", with " + theirRefine + " refinement convolutions: the " + (spec.refineConvs() - theirRefine) + " added start as identities" : "")
+						+ (widen ? ", with " + theirs.baseFilters() + " base filters: the added filters start unconnected to the output" : ""));
 			}
 			return new Start(graph, new Checkpoint.State(0, Double.POSITIVE_INFINITY, 0, 0, settings, new ArrayList<>(), null));
 		} finally {

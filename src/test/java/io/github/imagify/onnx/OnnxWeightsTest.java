@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import io.github.imagify.model.UNet;
 import io.github.imagify.model.UNetSpec;
@@ -77,6 +78,40 @@ class OnnxWeightsTest {
 		ComputationGraph again = UNet.build(shallow.withRefineConvs(3), 32, 1e-3, 5);
 		OnnxWeights.copyInto(OnnxExporter.export(deeper, "test"), again, false, true);
 		assertEquals(deeper.params(), again.params());
+	}
+
+	/**
+	 * A model starts a wider one (more base filters) as itself, also when the wider one is told a condition: the added
+	 * filters do not reach the output, whatever their random weights, so the outputs agree; one training step connects
+	 * them (the weights from added filters into the model's, zero at the start, are not zero after it).
+	 */
+	@Test
+	void aModelStartsAWiderOneAsItself() throws Exception {
+		UNetSpec narrow = new UNetSpec(1, 2, 4, 0.0, true, 1.0);
+		ComputationGraph trained = TestModels.randomGraph(narrow, 3);
+		byte[] onnx = OnnxExporter.export(trained, "test");
+		UNetSpec wideSpec = new UNetSpec(1, 2, 6, 0.0, true, 1.0);
+		ComputationGraph wide = UNet.build(wideSpec, 32, 1e-3, 99);
+		assertTrue(assertThrows(IOException.class, () -> OnnxWeights.copyInto(onnx, wide)).getMessage().contains("have shape"));
+		OnnxWeights.copyInto(onnx, wide, false, false, true);
+		INDArray image = Nd4j.rand(DataType.FLOAT, 2, 1, 24, 32);
+		INDArray expected = trained.outputSingle(false, image);
+		assertTrue(expected.sub(image).amaxNumber().doubleValue() > 1e-3, "the random model changes its input");
+		assertEquals(0, expected.sub(wide.outputSingle(false, image)).amaxNumber().doubleValue(), 1e-5);
+		// the added filters are alive: not zero, and the decoder's concatenation reads the model's skip channels where they now are
+		assertTrue(wide.getLayer("enc0_conv2").getParam("W").get(NDArrayIndex.interval(4, 6)).amaxNumber().doubleValue() > 0);
+		INDArray fromAdded = wide.getLayer("dec0_conv2").getParam("W").get(NDArrayIndex.interval(0, 4), NDArrayIndex.interval(4, 6));
+		assertEquals(0, fromAdded.amaxNumber().doubleValue());
+		wide.fit(new org.nd4j.linalg.dataset.DataSet(image, image.mul(0.5)));
+		assertTrue(wide.getLayer("dec0_conv2").getParam("W").get(NDArrayIndex.interval(0, 4), NDArrayIndex.interval(4, 6)).amaxNumber().doubleValue() > 0,
+				"a training step connects the added filters");
+
+		ComputationGraph toldWide = UNet.build(wideSpec.withCondition(UNetSpec.BLUR_SIGMA), 32, 1e-3, 7);
+		OnnxWeights.copyInto(onnx, toldWide, true, false, true);
+		INDArray withCondition = Nd4j.concat(1, image, Nd4j.valueArrayOf(new long[] { 2, 1, 24, 32 }, 2f, DataType.FLOAT));
+		assertEquals(0, expected.sub(toldWide.outputSingle(false, withCondition)).amaxNumber().doubleValue(), 1e-5);
+		ComputationGraph narrower = UNet.build(new UNetSpec(1, 2, 3, 0.0, true, 1.0), 32, 1e-3, 1);
+		assertTrue(assertThrows(IOException.class, () -> OnnxWeights.copyInto(onnx, narrower, false, false, true)).getMessage().contains("have shape"));
 	}
 
 	@Test

@@ -96,10 +96,10 @@ class TrainerTest {
 		assertFalse(((Map<?, ?>) ((Map<?, ?>) longer.get(0)).get("training")).containsKey("start_from_chain"));
 
 		TrainingConfig otherShape = new TrainingConfig(images, null, DegradationSpec.of("gaussian_noise", "", "30", 0, 2), 32, 8, 1, 12, 3e-3,
-				2, 16, 0.0, true, 0.1, 5, dir.resolve("wide.zip"), null, false, false, first.toString());
+				2, 4, 0.0, true, 0.1, 5, dir.resolve("narrow.zip"), null, false, false, first.toString());
 		var e = assertThrows(IllegalArgumentException.class, () -> new Trainer(otherShape, null).train());
-		assertTrue(e.getMessage().contains("set depth=2,base_filters=8,direct=false"), e.getMessage());
-		assertFalse(java.nio.file.Files.exists(dir.resolve("wide.zip")));
+		assertTrue(e.getMessage().contains("set depth=2,base_filters=8,direct=false (or a larger base_filters)"), e.getMessage());
+		assertFalse(java.nio.file.Files.exists(dir.resolve("narrow.zip")));
 		Path rgbNetwork = dir.resolve("rgb-network.zip");
 		io.github.imagify.testing.TestModels.randomModel(3, 2, 8, 1).write(rgbNetwork);
 		TrainingConfig rgbModel = new TrainingConfig(images, null, DegradationSpec.of("gaussian_noise", "", "30", 0, 2), 32, 8, 1, 12, 3e-3,
@@ -237,6 +237,15 @@ class TrainerTest {
 		ModelFile model = ModelFile.read(refined);
 		assertEquals(2, UNetSpec.fromMap(model.info().network()).refineConvs());
 		assertEquals(ModelFile.read(plain).info().context() + 2, model.info().context());
+		assertRestoresThroughOnnxRuntime(model, noise);
+		TrainingConfig fewer = new TrainingConfig(images, null, noise, 32, 8, 1, 6, 1e-3, 2, 8, 0.0, true, 0.1, 5, dir.resolve("fewer.zip"), null,
+				false, false, refined.toString(), false, 1);
+		assertTrue(assertThrows(IllegalArgumentException.class, () -> new Trainer(fewer, null).train()).getMessage()
+				.contains("has 2 refinement convolutions; set refine_convs=2"));
+	}
+
+	/** The model restores a noisy grey image through ONNX Runtime to finite values of the same shape. */
+	private static void assertRestoresThroughOnnxRuntime(ModelFile model, DegradationSpec noise) throws Exception {
 		FloatImage clean = io.github.imagify.image.ImagePlusImages.plane(new ij.ImagePlus("c", TestImages.blobs(64, 64, 99)), 1);
 		FloatImage noisy = noise.toDegradation().apply(clean, 255, new java.util.Random(1));
 		try (Restorer restorer = new Restorer(model, 64, 1)) {
@@ -244,10 +253,37 @@ class TrainerTest {
 			assertTrue(out.sameShape(noisy));
 			for (float v : out.data()) assertTrue(Float.isFinite(v));
 		}
-		TrainingConfig fewer = new TrainingConfig(images, null, noise, 32, 8, 1, 6, 1e-3, 2, 8, 0.0, true, 0.1, 5, dir.resolve("fewer.zip"), null,
-				false, false, refined.toString(), false, 1);
-		assertTrue(assertThrows(IllegalArgumentException.class, () -> new Trainer(fewer, null).train()).getMessage()
-				.contains("has 2 refinement convolutions; set refine_convs=2"));
+	}
+
+	/**
+	 * A larger base_filters than the start_from model's: training starts from the model (its first validation loss is
+	 * the model's, as the added filters do not reach the output yet, where a fresh network of that width starts at
+	 * the noisy input's), and the written model has the new width and restores through ONNX Runtime.
+	 */
+	@Test
+	void aModelStartsAWiderOne() throws Exception {
+		Path images = TestImages.folder(dir, "clean", 3, 96, 12);
+		DegradationSpec noise = DegradationSpec.of("gaussian_noise", "", "20", 0, 2);
+		Path narrow = dir.resolve("narrow.zip"), wide = dir.resolve("wide.zip"), fresh = dir.resolve("fresh.zip");
+		new Trainer(new TrainingConfig(images, null, noise, 32, 8, 5, 8, 3e-3, 2, 4, 0.0, true, 0.1, 5, narrow, null, false, false, null), null).train();
+		List<String> log = new java.util.ArrayList<>();
+		// learning rate ~0: the first epoch's validation shows where training started
+		Trainer.Result widened = new Trainer(new TrainingConfig(images, null, noise, 32, 8, 1, 2, 1e-9, 2, 6, 0.0, true, 0.1, 5, wide, null, false,
+				false, narrow.toString()), new TrainingListener() {
+					@Override
+					public void log(String message) { log.add(message); }
+				}).train();
+		assertTrue(log.stream().anyMatch(l -> l.contains("with 4 base filters: the added filters start unconnected to the output")), log.toString());
+		Trainer.Result fromScratch = new Trainer(new TrainingConfig(images, null, noise, 32, 8, 1, 2, 1e-9, 2, 6, 0.0, true, 0.1, 5, fresh, null,
+				false, false, null), null).train();
+		double narrowBest = ((Number) ModelFile.read(narrow).info().training().get("best_validation_loss")).doubleValue();
+		double widenedFirst = widened.history().get(0).validationLoss();
+		assertEquals(narrowBest, widenedFirst, 1e-3 * narrowBest, "the widened network starts where the model ended");
+		assertTrue(fromScratch.history().get(0).validationLoss() > 1.03 * widenedFirst,
+				"a fresh network of that width starts worse: " + fromScratch.history().get(0).validationLoss() + " vs " + widenedFirst);
+		ModelFile model = ModelFile.read(wide);
+		assertEquals(6, UNetSpec.fromMap(model.info().network()).baseFilters());
+		assertRestoresThroughOnnxRuntime(model, noise);
 	}
 
 	/**
