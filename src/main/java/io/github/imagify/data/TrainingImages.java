@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 
@@ -15,6 +14,7 @@ import io.github.imagify.image.FloatImage;
 import io.github.imagify.image.ImagePlusImages;
 import io.github.imagify.image.Normalization;
 import io.github.imagify.image.OpponentColours;
+import io.github.imagify.image.PlaneView;
 import io.github.imagify.image.Tiling;
 import io.github.imagify.io.ImageFiles;
 
@@ -101,13 +101,12 @@ public final class TrainingImages {
 						+ " is not RGB; remove it from the folder or train with as_grey=true");
 			for (int i = 1; i <= clean.getStackSize(); i++) {
 				FloatImage rgb = ImagePlusImages.plane(clean, i);
-				int h = rgb.height(), w = rgb.width(), n = rgb.planeSize();
 				Normalization.Range range = normalization.measure(OpponentColours.view(degradation.apply(rgb, 255, rng)));
-				float[] opponent = Tiling.extract(OpponentColours.view(rgb), 0, 0, h, w).data();
+				PlaneView opponent = OpponentColours.view(rgb);
 				String name = file.getFileName() + (clean.getStackSize() > 1 ? "#" + i : "");
-				FloatImage luminance = new FloatImage(1, h, w, Arrays.copyOfRange(opponent, 0, n));
+				FloatImage luminance = Tiling.extract(opponent.channel(0), 0, 0, rgb.height(), rgb.width());
 				for (int c = luminanceGuide ? 1 : 0; c < 3; c++) {
-					FloatImage plane = c == 0 ? luminance : new FloatImage(1, h, w, Arrays.copyOfRange(opponent, c * n, (c + 1) * n));
+					FloatImage plane = c == 0 ? luminance : Tiling.extract(opponent.channel(c), 0, 0, rgb.height(), rgb.width());
 					images.add(new TrainingImage(name + ":" + OPPONENT_PLANES[c], plane, null, 255, range, luminanceGuide ? luminance : null));
 				}
 			}

@@ -79,9 +79,9 @@ public final class OnnxWeights {
 				long[] shape = param.getValue().shape();
 				long[] theirs = t.getDimsList().stream().mapToLong(Long::longValue).toArray();
 				INDArray target = param.getValue();
-				boolean grown = !Arrays.equals(shape, theirs) && (widen ? fitsInside(theirs, shape)
-						: addCondition && vertex.equals(UNet.FIRST_CONV) && shape.length == 4 && theirs.length == 4 && theirs[1] == shape[1] - 1
-								&& Arrays.equals(Arrays.copyOfRange(shape, 2, 4), Arrays.copyOfRange(theirs, 2, 4)) && theirs[0] == shape[0]);
+				// a wider network grows any layer; a condition only adds one input channel to the first convolution
+				boolean grown = !Arrays.equals(shape, theirs) && fitsInside(theirs, shape) && (widen
+						|| addCondition && vertex.equals(UNet.FIRST_CONV) && shape.length == 4 && theirs[0] == shape[0] && theirs[1] == shape[1] - 1);
 				if (!grown && !Arrays.equals(shape, theirs))
 					throw new IOException("The model's weights '" + name + "' have shape " + t.getDimsList() + ", the network's " + Arrays.toString(shape)
 							+ "; start from a model of the same architecture");

@@ -206,18 +206,14 @@ public final class Restorer implements AutoCloseable {
 			for (FloatImage tile : tiles) {
 				FloatImage restored = new FloatImage(3, tile.height(), tile.width());
 				int n = tile.planeSize();
+				FloatImage noisy = tile.copy();
+				range.normalize(noisy);
+				FloatImage noisyLuminance = luminance == null ? null : plane(noisy, 0);
 				for (int c = 0; c < 3; c++) { // one channel per network call: a batch of three would triple its memory
-					FloatImage one = new FloatImage(1, tile.height(), tile.width());
-					System.arraycopy(tile.data(), c * n, one.data(), 0, n);
-					range.normalize(one);
+					FloatImage one = plane(noisy, c);
 					if (luminance == null) one = runEnsemble(List.of(one)).get(0);
 					else if (c == 0) one = luminance.runEnsemble(List.of(one)).get(0);
-					else { // a colour difference, told the noisy luminance, normalised with the same range
-						FloatImage y = new FloatImage(1, tile.height(), tile.width());
-						System.arraycopy(tile.data(), 0, y.data(), 0, n);
-						range.normalize(y);
-						one = runEnsemble(List.of(one.withChannels(y))).get(0);
-					}
+					else one = runEnsemble(List.of(one.withChannels(noisyLuminance))).get(0); // a colour difference, told the noisy luminance
 					range.denormalize(one);
 					System.arraycopy(one.data(), 0, restored.data(), c * n, n);
 				}
@@ -226,6 +222,11 @@ public final class Restorer implements AutoCloseable {
 			}
 			return result;
 		}, out, progress);
+	}
+
+	/** A copy of channel {@code c} of a tile, as a one-channel image. */
+	private static FloatImage plane(FloatImage tile, int c) {
+		return Tiling.extract(tile.channel(c), 0, 0, tile.height(), tile.width());
 	}
 
 	/**
