@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The README's tables of the bundled models: Imagify Evaluate with compare=true on the held-out images (never
-# trained on; HeldOutImages.java builds them), noise seed 7: denoise-gray on the 8 grey images and on the 7 RGB ones
-# (in opponent colours, the default for RGB, also named denoise-rgb), at noise sigma 15, 25 and 50, and
-# denoise-gray with ensemble=8 on both sets; deblur (told the true blur) and deblur-blind at blur sigma 1, 2 and 3
+# trained on; HeldOutImages.java builds them), noise seed 7: denoise-gray on the 8 grey images and denoise-rgb (the
+# default for RGB: the luminance through denoise-gray, the colour differences through its own network) on the 7 RGB
+# ones, at noise sigma 15, 25 and 50, without and with ensemble=8; deblur (told the true blur) and deblur-blind at blur sigma 1, 2 and 3
 # (seed 7 too). One CSV
 # per run in WORK, the log on stdout.
 # Usage, from the repository root after `mvn -B -DskipTests package`:
@@ -18,10 +18,10 @@ java -Djava.awt.headless=true -cp target/lib/ij-1.54p.jar src/scripts/evaluation
 evaluate() { java -Xmx4g -jar target/imagify.jar --run "Imagify Evaluate" "$1,compare=true"; }
 for sigma in 15 25 50; do
   evaluate "images='$work/gray',model='denoise-gray',noise_sigma=$sigma,output='$work/denoise-gray-sigma$sigma.csv'"
-  evaluate "images='$work/rgb',model='denoise-gray',noise_sigma=$sigma,output='$work/rgb-denoise-gray-sigma$sigma.csv'"  # the default: opponent colours
+  evaluate "images='$work/rgb',model='denoise-rgb',noise_sigma=$sigma,output='$work/denoise-rgb-sigma$sigma.csv'"
   # the self-ensemble columns: the same noisy inputs (same seed), the model only
-  for set in gray rgb; do
-    java -Xmx4g -jar target/imagify.jar --run "Imagify Evaluate" "images='$work/$set',model='denoise-gray',noise_sigma=$sigma,ensemble=8,output='$work/$set-denoise-gray-ensemble8-sigma$sigma.csv'"
+  for model in gray rgb; do
+    java -Xmx4g -jar target/imagify.jar --run "Imagify Evaluate" "images='$work/$model',model='denoise-$model',noise_sigma=$sigma,ensemble=8,output='$work/denoise-$model-ensemble8-sigma$sigma.csv'"
   done
 done
 # the deblurrers on the 8 grey images: blur sigma 1, 2 and 3 px with noise sigma 2, beside Richardson-Lucy given the true kernel
