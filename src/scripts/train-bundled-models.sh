@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Trains the bundled models src/main/resources/io/github/imagify/models/{denoise-gray,denoise-rgb,deblur,deblur-blind}.zip with
 # Imagify's own "Imagify Train" command. denoise-gray in the jar comes from this recipe, 30 epochs then resumed to 70,
-# then fine-tuned from that model for 30, then 50, then 45, then 36, then 40 more epochs (README, "The bundled models", says how the runs
+# then fine-tuned from that model for 30, then 50, then 45, then 36, then 40, then 80 more epochs (README, "The bundled models", says how the runs
 # went); denoise-rgb is a network for the colour differences of RGB images, told the luminance, trained from the
 # bundled denoise-gray, which restores the luminance beside it. The RGB network run below was denoise-rgb until it was
 # found 1.0-1.5 dB worse than denoise-gray in opponent colours; it is kept here as the record of that comparison, not
@@ -58,15 +58,19 @@ run "images='$(realpath "$work/gray")',as_grey=true,start_from='$(realpath "$wor
 # as identities, scored within 0.02 dB of it and restores 26 % slower)
 finetune=${finetune/epochs=45/epochs=36}
 run "images='$(realpath "$work/gray")',as_grey=true,start_from='$(realpath "$work")/denoise-gray-ft64c.zip',${finetune/seed=1/seed=5},model_name='denoise-gray',model_out='$(realpath "$work")/denoise-gray-ft64d.zip'"
-# and from that for 40 more, seed 11: the denoise-gray in the jar, as written (the same run with base_filters=48, a
-# wider network started from that model, scored within 0.005 dB of it with 2.25 times the FLOPs per pixel)
+# and from that for 40 more, seed 11 (the same run with base_filters=48, a wider network started from that model,
+# scored within 0.005 dB of it with 2.25 times the FLOPs per pixel)
 finetune=${finetune/epochs=36/epochs=40}
 run "images='$(realpath "$work/gray")',as_grey=true,start_from='$(realpath "$work")/denoise-gray-ft64d.zip',${finetune/seed=1/seed=11},model_name='denoise-gray',model_out='$(realpath "$work")/denoise-gray-ft64e.zip'"
+# and from that for 80 more, seed 12: the denoise-gray in the jar, as written (run as epochs=90, stopped after epoch 22
+# while the rate was still constant and resumed with epochs=80)
+longer=${finetune/epochs=40/epochs=80}
+run "images='$(realpath "$work/gray")',as_grey=true,start_from='$(realpath "$work")/denoise-gray-ft64e.zip',${longer/seed=1/seed=12},model_name='denoise-gray',model_out='$(realpath "$work")/denoise-gray-ft64f.zip'"
 # (the same fine-tune on 128x128 patches, the paper's size, batch 8 for the same pixels per step, scored a little lower)
 # denoise-rgb: the colour differences of the RGB images, told the noisy luminance (as_opponent, luminance_guide), from
 # the bundled denoise-gray, so build the jar with a denoise-gray in it first: the model file names the model start_from
 # gives, and Imagify restores the luminance with it. The one in the jar was trained from denoise-gray-ft64d (the bundled
-# one then); since ft64e replaced it, the luminance goes through ft64e, the colour network unchanged. 30 epochs at 5e-4
+# one then); since ft64e and then ft64f replaced it, the luminance goes through ft64f, the colour network unchanged. 30 epochs at 5e-4
 # decaying to 5e-5, seed 10
 guided=${finetune/epochs=40/epochs=30}
 run "images='$(realpath "$work/rgb")',as_opponent=true,luminance_guide=true,start_from='denoise-gray',${guided/seed=1/seed=10},model_name='denoise-rgb',model_out='$(realpath "$work")/denoise-rgb-guided.zip'"
@@ -81,4 +85,4 @@ run "images='$(realpath "$work/gray")',as_grey=true,degradation='gaussian_blur',
 # the new blur-sigma channel's at zero: 30 epochs at learning rate 5e-4 decaying to 5e-5, seed 6. It is the deblur in
 # the jar; the blind one above is deblur-blind
 run "images='$(realpath "$work/gray")',as_grey=true,start_from='$(realpath "$work")/deblur.zip',degradation='gaussian_blur',blur_sigma='0.5-3',noise_sigma='0-5',blur_known=true,patch_size=64,batch_size=32,steps_per_epoch=100,epochs=30,depth=3,base_filters=32,learning_rate=0.0005,dropout=0,seed=6,model_name='deblur',model_out='$(realpath "$work")/deblur-known.zip'"
-echo "Trained: $work/{denoise-gray-ft64e,denoise-rgb-guided,deblur-known,deblur}.zip (copy them to src/main/resources/io/github/imagify/models/ as denoise-gray.zip, denoise-rgb.zip, deblur.zip, deblur-blind.zip)"
+echo "Trained: $work/{denoise-gray-ft64f,denoise-rgb-guided,deblur-known,deblur}.zip (copy them to src/main/resources/io/github/imagify/models/ as denoise-gray.zip, denoise-rgb.zip, deblur.zip, deblur-blind.zip)"
