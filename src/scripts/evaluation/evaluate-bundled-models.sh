@@ -20,8 +20,8 @@ for sigma in 15 25 50; do
   evaluate "images='$work/gray',model='denoise-gray',noise_sigma=$sigma,output='$work/denoise-gray-sigma$sigma.csv'"
   evaluate "images='$work/rgb',model='denoise-rgb',noise_sigma=$sigma,output='$work/denoise-rgb-sigma$sigma.csv'"
   # the self-ensemble columns: the same noisy inputs (same seed), the model only
-  for model in gray rgb; do
-    java -Xmx4g -jar target/imagify.jar --run "Imagify Evaluate" "images='$work/$model',model='denoise-$model',noise_sigma=$sigma,ensemble=8,output='$work/denoise-$model-ensemble8-sigma$sigma.csv'"
+  for set in gray rgb; do
+    java -Xmx4g -jar target/imagify.jar --run "Imagify Evaluate" "images='$work/$set',model='denoise-$set',noise_sigma=$sigma,ensemble=8,output='$work/denoise-$set-ensemble8-sigma$sigma.csv'"
   done
 done
 # the deblurrers on the 8 grey images: blur sigma 1, 2 and 3 px with noise sigma 2, beside Richardson-Lucy given the true kernel
