@@ -112,6 +112,10 @@ public class TrainCommand extends ContextCommand {
 			description = "Optional: a model file or bundled model name (denoise-gray, denoise-rgb, deblur, deblur-blind) whose weights training starts from; depth, base filters and direct must match it")
 	private String start_from = "";
 
+	@Parameter(label = "Average the weights of the last epochs (0: off)", persist = false, required = false,
+			description = "After the last epoch, the mean of the weights after each of the last N epochs replaces the best epoch's in the model file if it validates better (stochastic weight averaging); best with a low learning rate")
+	private int average_epochs = 0;
+
 	@Parameter(label = "Random seed", persist = false, required = false)
 	private long seed = 42;
 
@@ -140,13 +144,17 @@ public class TrainCommand extends ContextCommand {
 					.withNoiseDraw(noise_sigma_draw);
 			TrainingConfig config = new TrainingConfig(Path.of(images.trim()), pairs ? Path.of(degraded.trim()) : null, spec,
 					patch_size, batch_size, epochs, steps_per_epoch, learning_rate, depth, base_filters, dropout, !direct,
-					0.1, seed, Path.of(model_out.trim()), model_name, !restart, as_grey, start_from, blur_known, refine_convs, as_opponent, luminance_guide);
+					0.1, seed, Path.of(model_out.trim()), model_name, !restart, as_grey, start_from, blur_known, refine_convs, as_opponent, luminance_guide,
+					average_epochs);
 			if (ij.IJ.getInstance() != null) ij.IJ.resetEscape();
 			ResultsTable table = ResultsTable.getResultsTable(); // per-epoch figures, readable by macros with getResult()
 			table.reset();
 			Trainer.Result result = new Trainer(config, new CommandListener(table)).train();
 			if (result.bestEpoch() > 0) model_file = Path.of(model_out.trim()).toFile();
 			if (result.cancelled()) cancel("Imagify Train was cancelled after " + result.history().size() + " epoch(s); " + model_out + " holds the best complete epoch, and the same settings resume from its checkpoint");
+			else if (result.info() != null && String.valueOf(result.info().training().get("weights")).startsWith("mean"))
+				log.info(String.format("Imagify Train: wrote %s (the %s, validation PSNR %s dB on normalised data)", model_out,
+						result.info().training().get("weights"), String.format("%.2f", result.info().training().get("validation_psnr_normalized"))));
 			else log.info(String.format("Imagify Train: wrote %s (best epoch %d, validation PSNR %.2f dB on normalised data)",
 					model_out, result.bestEpoch(), 10 * Math.log10(1 / result.bestValidationLoss())));
 		} catch (Exception | OutOfMemoryError e) {

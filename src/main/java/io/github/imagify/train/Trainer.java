@@ -29,6 +29,8 @@ import io.github.imagify.restore.BundledModels;
  * Trains a U-Net on a folder of images and writes the best model (by validation loss) as an Imagify model
  * file. Every epoch: {@code steps_per_epoch} Adam steps on fresh random patches, the validation loss on the
  * fixed validation patches, the model file rewritten when validation improved, and a checkpoint to resume from.
+ * With {@code average_epochs}, the weights after each of the last epochs are summed, and after the last epoch their
+ * mean replaces the best epoch's in the model file if it validates better.
  */
 public final class Trainer {
 
@@ -45,6 +47,11 @@ public final class Trainer {
 	private List<String> imageNames = List.of();
 	/** The model whose weights training starts from ({@code start_from}), or null. */
 	private ModelFile startModel;
+	/** The averaged weights' epochs and validation loss once measured (average_epochs), else null and NaN. */
+	private String averagedEpochs;
+	private double averagedLoss = Double.NaN;
+	/** Whether the model file holds the averaged weights rather than the best epoch's. */
+	private boolean averageKept;
 
 	public Trainer(TrainingConfig config, TrainingListener listener) {
 		this.config = config;
@@ -93,6 +100,7 @@ public final class Trainer {
 		int bestEpoch = state.bestEpoch();
 		double seconds = state.secondsSoFar();
 		List<DataSet> validation = validationBatches(sampler);
+		WeightAverage average = averageToContinue(begin.average(), state.epochsDone());
 		for (int epoch = state.epochsDone(); epoch < config.epochs(); epoch++) {
 			long start = System.nanoTime();
 			double lr = config.learningRateAt(epoch);
@@ -131,16 +139,48 @@ public final class Trainer {
 				ModelInfo info = modelInfo(spec, images.size(), sampler, history, bestEpoch, best, seconds);
 				new ModelFile(info, OnnxExporter.export(graph, version())).write(config.modelOut());
 			}
-			checkpoint.save(graph, new Checkpoint.State(epoch + 1, best, bestEpoch, seconds, settings, history, null));
+			if (epoch + 1 >= config.firstAveragedEpoch()) average.add(graph.params(), epoch + 1);
+			checkpoint.save(graph, new Checkpoint.State(epoch + 1, best, bestEpoch, seconds, settings, history, null), average);
 			listener.log(String.format("Epoch %d/%d: train loss %.5f, validation loss %.5f (PSNR %.2f dB)%s, lr %.2g, %.1f s",
 					epoch + 1, config.epochs(), result.trainLoss(), validationLoss, result.validationPsnr(), improved ? ", best so far" : "",
 					lr, result.seconds()));
 			listener.epochDone(result);
 		}
+		if (average.count() > 0) keepTheBetter(graph, average, validation, bestEpoch, best);
 		return new Result(history, bestEpoch, best, false, finish(spec, images.size(), sampler, history, bestEpoch, best, seconds));
 	}
 
-	/** Rewrites the model file's record with the whole run (epochs done, time), keeping the best epoch's weights. */
+	/**
+	 * The checkpoint's running sum if it is the window these settings average, else an empty one: a resume may change
+	 * epochs or average_epochs, and a sum over other epochs cannot be taken apart.
+	 */
+	private WeightAverage averageToContinue(WeightAverage saved, int epochsDone) {
+		int first = config.firstAveragedEpoch();
+		if (saved.count() == 0 || saved.firstEpoch() == first) return saved;
+		listener.log("The checkpoint's weight average began at epoch " + saved.firstEpoch() + ", but these settings average from epoch "
+				+ first + (config.averageEpochs() == 0 ? "" : ": averaging starts again at epoch " + Math.max(first, epochsDone + 1)));
+		return new WeightAverage();
+	}
+
+	/** Validates the mean weights and writes them to the model file when they beat the best epoch. */
+	private void keepTheBetter(ComputationGraph graph, WeightAverage average, List<DataSet> validation, int bestEpoch,
+			double best) throws IOException {
+		if (bestEpoch == 0 || !java.nio.file.Files.exists(config.modelOut())) return; // no epoch validated: nothing to compare with
+		ComputationGraph averaged = graph.clone();
+		averaged.setParams(average.mean());
+		averagedEpochs = average.epochs();
+		averagedLoss = validationLoss(averaged, validation);
+		averageKept = averagedLoss < best;
+		listener.log(String.format("Mean weights of %s: validation loss %.5f (PSNR %.2f dB), best epoch %d: %.5f (%.2f dB); the model file holds %s",
+				averagedEpochs, averagedLoss, 10 * Math.log10(1 / averagedLoss), bestEpoch, best, 10 * Math.log10(1 / best),
+				averageKept ? "the mean" : "the best epoch"));
+		if (averageKept) {
+			ModelFile kept = ModelFile.read(config.modelOut()); // its record is rewritten by finish()
+			new ModelFile(kept.info(), OnnxExporter.export(averaged, version())).write(config.modelOut());
+		}
+	}
+
+	/** Rewrites the model file's record with the whole run (epochs done, time), keeping its weights (the best epoch's, or the mean). */
 	private ModelInfo finish(UNetSpec spec, int planes, PatchSampler sampler, List<EpochResult> history, int bestEpoch,
 			double best, double seconds) throws IOException {
 		if (bestEpoch == 0 || !java.nio.file.Files.exists(config.modelOut())) return null;
@@ -149,7 +189,7 @@ public final class Trainer {
 		return info;
 	}
 
-	private record Start(ComputationGraph graph, Checkpoint.State state) {}
+	private record Start(ComputationGraph graph, Checkpoint.State state, WeightAverage average) {}
 
 	/**
 	 * Checks the {@code start_from} model before any epoch runs: its network must be the one these settings
@@ -211,7 +251,7 @@ public final class Trainer {
 					throw new IllegalArgumentException("The checkpoint in " + checkpoint.folder() + " was written with other settings "
 							+ state.settings() + "; use the same settings, or restart=true to start over");
 				listener.log("Resuming from " + checkpoint.folder() + " after epoch " + state.epochsDone());
-				return new Start(checkpoint.loadNetwork(state), state);
+				return new Start(checkpoint.loadNetwork(state), state, checkpoint.loadAverage(state));
 			}
 			ComputationGraph graph = UNet.build(spec, config.patchSize(), config.learningRate(), config.seed());
 			if (startModel != null) {
@@ -226,7 +266,7 @@ public final class Trainer {
 						+ (addRefine ? ", with " + theirRefine + " refinement convolutions: the " + (spec.refineConvs() - theirRefine) + " added start as identities" : "")
 						+ (widen ? ", with " + theirs.baseFilters() + " base filters: the added filters start unconnected to the output" : ""));
 			}
-			return new Start(graph, new Checkpoint.State(0, Double.POSITIVE_INFINITY, 0, 0, settings, new ArrayList<>(), null));
+			return new Start(graph, new Checkpoint.State(0, Double.POSITIVE_INFINITY, 0, 0, settings, new ArrayList<>(), null), new WeightAverage());
 		} finally {
 			thread.setContextClassLoader(previous);
 		}
@@ -260,7 +300,7 @@ public final class Trainer {
 		training.put("image_files", imageNames); // the data, by name: the folder alone does not say what was in it
 		training.put("as_grey", config.asGrey());
 		if (config.asOpponent()) training.put("as_opponent", true);
-		if (config.luminanceGuide()) training.put(ModelInfo.LUMINANCE_MODEL, config.startFrom()); // Restorer restores the luminance with it
+		if (config.luminanceGuide()) training.put(ModelInfo.LUMINANCE_MODEL, luminanceModel()); // Restorer restores the luminance with it
 		training.put("mode", config.degraded() == null ? "synthetic" : "pairs");
 		training.put("planes", planes);
 		training.put("validation_patches", sampler.validation().size());
@@ -277,7 +317,14 @@ public final class Trainer {
 		}
 		training.put("best_epoch", bestEpoch);
 		training.put("best_validation_loss", bestLoss);
-		training.put("validation_psnr_normalized", 10 * Math.log10(1 / bestLoss));
+		if (config.averageEpochs() > 0) training.put("average_epochs", config.averageEpochs());
+		if (averagedEpochs != null) {
+			training.put("averaged", averagedEpochs);
+			training.put("averaged_validation_loss", averagedLoss);
+		}
+		if (config.averageEpochs() > 0) training.put("weights", averageKept ? "mean of " + averagedEpochs : "best epoch");
+		// of the weights in the file
+		training.put("validation_psnr_normalized", 10 * Math.log10(1 / (averageKept ? averagedLoss : bestLoss)));
 		training.put("seconds", Math.round(seconds));
 		training.put("created", Instant.now().toString());
 		training.put("imagify_version", version());
@@ -286,6 +333,12 @@ public final class Trainer {
 		return new ModelInfo(config.modelName(), description, spec.channels(), spec.sizeMultiple(), spec.receptiveFieldRadius(),
 				TrainingConfig.NORMALIZATION, config.degraded() == null ? config.degradation().toMap() : Map.of("type", "pairs"),
 				spec.toMap(), training);
+	}
+
+	/** The grey model a luminance-told model names: start_from, or the one it names when it is itself told the luminance (a fine-tune). */
+	private String luminanceModel() {
+		Object inherited = startModel.info().training().get(ModelInfo.LUMINANCE_MODEL);
+		return UNetSpec.LUMINANCE.equals(startModel.info().condition()) && inherited != null ? inherited.toString() : config.startFrom();
 	}
 
 	static String version() {

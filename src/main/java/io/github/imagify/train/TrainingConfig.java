@@ -28,11 +28,13 @@ import io.github.imagify.model.UNetSpec;
  * @param luminanceGuide with asOpponent: train a model for the two colour differences that is given the noisy
  *                       luminance beside them ({@link UNetSpec#LUMINANCE}); the luminance is restored by the
  *                       start_from model, which the model file names
+ * @param averageEpochs  0, or how many last epochs' weights to average: after the last epoch the model file holds
+ *                       their mean if it validates better than the best epoch ({@link WeightAverage})
  */
 public record TrainingConfig(Path images, Path degraded, DegradationSpec degradation, int patchSize, int batchSize,
 		int epochs, int stepsPerEpoch, double learningRate, int depth, int baseFilters, double dropout, boolean residual,
 		double validationFraction, long seed, Path modelOut, String modelName, boolean resume, boolean asGrey, String startFrom,
-		boolean blurKnown, int refineConvs, boolean asOpponent, boolean luminanceGuide) {
+		boolean blurKnown, int refineConvs, boolean asOpponent, boolean luminanceGuide, int averageEpochs) {
 
 	public static final Normalization NORMALIZATION = Normalization.DEFAULT;
 
@@ -70,10 +72,21 @@ public record TrainingConfig(Path images, Path degraded, DegradationSpec degrada
 		if (luminanceGuide && (startFrom == null || startFrom.isBlank()))
 			throw new IllegalArgumentException("luminance_guide=true needs start_from: the grey model that restores the luminance, whose weights the colour-difference model starts from");
 		if (startFrom != null && startFrom.isBlank()) startFrom = null;
+		if (averageEpochs < 0 || averageEpochs > epochs)
+			throw new IllegalArgumentException("average_epochs must be 0 (off) up to epochs (" + epochs + "), got " + averageEpochs);
 		if (modelName == null || modelName.isBlank()) {
 			String f = modelOut.getFileName().toString();
 			modelName = f.contains(".") ? f.substring(0, f.lastIndexOf('.')) : f;
 		}
+	}
+
+	/** Settings without weight averaging. */
+	public TrainingConfig(Path images, Path degraded, DegradationSpec degradation, int patchSize, int batchSize, int epochs,
+			int stepsPerEpoch, double learningRate, int depth, int baseFilters, double dropout, boolean residual,
+			double validationFraction, long seed, Path modelOut, String modelName, boolean resume, boolean asGrey, String startFrom,
+			boolean blurKnown, int refineConvs, boolean asOpponent, boolean luminanceGuide) {
+		this(images, degraded, degradation, patchSize, batchSize, epochs, stepsPerEpoch, learningRate, depth, baseFilters, dropout, residual,
+				validationFraction, seed, modelOut, modelName, resume, asGrey, startFrom, blurKnown, refineConvs, asOpponent, luminanceGuide, 0);
 	}
 
 	/** Settings without a luminance guide. */
@@ -116,7 +129,10 @@ public record TrainingConfig(Path images, Path degraded, DegradationSpec degrada
 		return blurKnown ? new KnownBlur(degradation) : degradation.toDegradation();
 	}
 
-	/** The settings that must match for a checkpoint to be resumed (epochs may grow). */
+	/**
+	 * The settings that must match for a checkpoint to be resumed (epochs may grow; average_epochs may change, the
+	 * checkpoint's running sum restarting when its window moved).
+	 */
 	Map<String, Object> resumeKey() {
 		Map<String, Object> m = new LinkedHashMap<>();
 		m.put("images", images.toAbsolutePath().normalize().toString());
@@ -149,5 +165,10 @@ public record TrainingConfig(Path images, Path degraded, DegradationSpec degrada
 		if (epochs < 3 || epoch < decayStart) return learningRate;
 		double t = (epoch - decayStart + 1) / (double) (epochs - decayStart);
 		return learningRate * Math.pow(0.1, t);
+	}
+
+	/** The first epoch (1-based) whose weights enter the average; past the last epoch when averaging is off. */
+	int firstAveragedEpoch() {
+		return averageEpochs == 0 ? epochs + 1 : epochs - averageEpochs + 1;
 	}
 }

@@ -8,8 +8,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 import io.github.imagify.degrade.DegradationSpec;
 import io.github.imagify.image.FloatImage;
@@ -203,6 +207,15 @@ class TrainerTest {
 			assertTrue(e.getMessage().contains("use 'grey' for this 1-channel image"), e.getMessage());
 		}
 
+		// fine-tuning the told model keeps its grey model for the luminance
+		Path again = dir.resolve("again.zip");
+		new Trainer(new TrainingConfig(images, null, noise, 32, 8, 1, 6, 1e-3, 2, 8, 0.0, true, 0.1, 6, again, null, false,
+				false, guided.toString(), false, 0, true, true), null).train();
+		assertEquals(grey.toString(), ModelFile.read(again).info().training().get(io.github.imagify.modelfile.ModelInfo.LUMINANCE_MODEL));
+		try (Restorer tuned = new Restorer(ModelFile.read(again), 64, 1)) {
+			assertEquals("grey", tuned.luminanceModel().name());
+		}
+
 		var noOpponent = assertThrows(IllegalArgumentException.class, () -> new TrainingConfig(images, null, noise, 32, 8, 1, 1, 1e-3, 2, 8, 0, true,
 				0.1, 1, guided, null, false, false, grey.toString(), false, 0, false, true));
 		assertTrue(noOpponent.getMessage().contains("set as_opponent=true"), noOpponent.getMessage());
@@ -352,6 +365,104 @@ class TrainerTest {
 				2, 8, 0.0, true, 0.1, 5, out, null, true, false, null);
 		var e = assertThrows(IllegalArgumentException.class, () -> new Trainer(other, null).train());
 		assertTrue(e.getMessage().contains("other settings"), e.getMessage());
+	}
+
+	TrainingConfig averaging(Path images, Path out, int epochs, int averageEpochs) {
+		return averaging(images, out, epochs, averageEpochs, null, 3e-3);
+	}
+
+	TrainingConfig averaging(Path images, Path out, int epochs, int averageEpochs, String startFrom, double learningRate) {
+		return new TrainingConfig(images, null, DegradationSpec.of("gaussian_noise", "", "30", 0, 2), 32, 8, epochs, 12, learningRate,
+				2, 8, 0.0, true, 0.1, 5, out, null, true, false, startFrom, false, 0, false, false, averageEpochs);
+	}
+
+	/**
+	 * average_epochs=2 at the end of a run from scratch and over a fine-tune at a constant rate (here the best epoch
+	 * wins the first and the mean the second; the run prints which): either way the checkpoint sums the two epochs'
+	 * weights and the model file holds the better of their mean and the best epoch, as its record says.
+	 */
+	@Test
+	void averagingTheLastEpochsKeepsTheirMeanWeightsWhenTheyValidateBetter() throws Exception {
+		Path images = TestImages.folder(dir, "clean", 2, 64, 40);
+		Path scratch = dir.resolve("scratch.zip"), tuned = dir.resolve("tuned.zip");
+		boolean fromScratch = holdsTheBetterOfMeanAndBest(averaging(images, scratch, 8, 2));
+		boolean fineTuned = holdsTheBetterOfMeanAndBest(averaging(images, tuned, 2, 2, scratch.toString(), 3e-3));
+		System.out.println("the model file holds the mean: from scratch " + fromScratch + ", fine-tuned " + fineTuned);
+	}
+
+	/** Runs an averaging config (the last two epochs), checks what it wrote, and says whether the file holds the mean. */
+	private boolean holdsTheBetterOfMeanAndBest(TrainingConfig config) throws Exception {
+		int last = config.epochs(), first = last - 1;
+		Path out = config.modelOut(), checkpoint = out.resolveSibling(out.getFileName() + ".checkpoint");
+		Path earlier = dir.resolve("epoch" + first + "-" + out.getFileName());
+		List<String> log = new java.util.ArrayList<>();
+		Trainer.Result r = new Trainer(config, new TrainingListener() {
+			@Override
+			public void log(String message) {
+				System.out.println(message);
+				log.add(message);
+			}
+
+			@Override
+			public void epochDone(EpochResult result) { // the checkpoint holds this epoch's network now
+				if (result.epoch() == first) assertDoesNotThrow(() -> Files.copy(checkpoint.resolve("network-" + first + ".zip"), earlier));
+			}
+		}).train();
+		INDArray a = ComputationGraph.load(earlier.toFile(), false).params();
+		INDArray b = ComputationGraph.load(checkpoint.resolve("network-" + last + ".zip").toFile(), false).params();
+		INDArray sum = Nd4j.readBinary(checkpoint.resolve("average-" + last + ".bin").toFile());
+		assertEquals(0, sum.sub(a.add(b)).amaxNumber().doubleValue(), 1e-6, "the checkpoint sums the last two epochs");
+		String epochs = "epochs " + first + "-" + last;
+		assertTrue(log.stream().anyMatch(l -> l.startsWith("Mean weights of " + epochs + ": validation loss")), log.toString());
+
+		Map<String, Object> record = ModelFile.read(out).info().training();
+		assertEquals(epochs, record.get("averaged"));
+		double averaged = ((Number) record.get("averaged_validation_loss")).doubleValue();
+		boolean meanKept = averaged < r.bestValidationLoss();
+		assertEquals(meanKept ? "mean of " + epochs : "best epoch", record.get("weights"));
+		// the file's weights: the mean, or the best epoch's (one of the two, as the loss still falls over them)
+		INDArray expected = meanKept ? a.add(b).divi(2) : r.bestEpoch() == first ? a : r.bestEpoch() == last ? b : null;
+		assertNotNull(expected, "best epoch " + r.bestEpoch());
+		ModelFile written = ModelFile.read(out);
+		ComputationGraph graph = io.github.imagify.model.UNet.build(UNetSpec.fromMap(written.info().network()), 32, 1e-3, 1);
+		io.github.imagify.onnx.OnnxWeights.copyInto(written.onnx(), graph);
+		assertEquals(0, graph.params().sub(expected).amaxNumber().doubleValue(), 1e-6);
+		assertEquals(10 * Math.log10(1 / (meanKept ? averaged : r.bestValidationLoss())),
+				((Number) record.get("validation_psnr_normalized")).doubleValue(), 1e-9, "the PSNR of the weights in the file");
+		return meanKept;
+	}
+
+	@Test
+	void anInterruptedAverageResumesAndAMovedWindowStartsAgain() throws Exception {
+		Path images = TestImages.folder(dir, "clean", 2, 64, 41);
+		Path whole = dir.resolve("whole.zip");
+		new Trainer(averaging(images, whole, 4, 2), null).train();
+		// the same run cancelled in epoch 4, with epoch 3 in the sum, then resumed
+		Path resumed = dir.resolve("resumed.zip");
+		AtomicInteger steps = new AtomicInteger();
+		assertTrue(new Trainer(averaging(images, resumed, 4, 2), new TrainingListener() {
+			@Override
+			public void iteration(int epoch, int step, int steps_, double loss) { steps.incrementAndGet(); }
+
+			@Override
+			public boolean isCancelled() { return steps.get() >= 40; }
+		}).train().cancelled());
+		assertFalse(ModelFile.read(resumed).info().training().containsKey("averaged"), "no mean written on a cancel");
+		new Trainer(averaging(images, resumed, 4, 2), null).train();
+		INDArray a = Nd4j.readBinary(dir.resolve("whole.zip.checkpoint/average-4.bin").toFile());
+		INDArray b = Nd4j.readBinary(dir.resolve("resumed.zip.checkpoint/average-4.bin").toFile());
+		assertEquals(0, a.sub(b).amaxNumber().doubleValue(), 1e-6, "the resumed sum is the uninterrupted one");
+		assertEquals(ModelFile.read(whole).info().training().get("averaged"), ModelFile.read(resumed).info().training().get("averaged"));
+
+		// more epochs move the window past what the checkpoint summed: it starts again, and the record says what was averaged
+		List<String> log = new java.util.ArrayList<>();
+		new Trainer(averaging(images, whole, 5, 2), new TrainingListener() {
+			@Override
+			public void log(String message) { log.add(message); }
+		}).train();
+		assertTrue(log.stream().anyMatch(l -> l.contains("began at epoch 3, but these settings average from epoch 4: averaging starts again at epoch 5")), log.toString());
+		assertEquals("epoch 5", ModelFile.read(whole).info().training().get("averaged"));
+		assertTrue(assertThrows(IllegalArgumentException.class, () -> averaging(images, whole, 3, 4)).getMessage().contains("average_epochs"));
 	}
 
 	@Test
