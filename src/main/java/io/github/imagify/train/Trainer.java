@@ -47,11 +47,11 @@ public final class Trainer {
 	private List<String> imageNames = List.of();
 	/** The model whose weights training starts from ({@code start_from}), or null. */
 	private ModelFile startModel;
-	/** The averaged weights' epochs and validation loss once measured (average_epochs), else null and NaN. */
-	private String averagedEpochs;
-	private double averagedLoss = Double.NaN;
-	/** Whether the model file holds the averaged weights rather than the best epoch's. */
-	private boolean averageKept;
+	/** The mean weights' outcome once measured (average_epochs), else null. */
+	private Averaged averaged;
+
+	/** Which epochs' weights were averaged, their validation loss, and whether the model file holds them. */
+	private record Averaged(String epochs, double validationLoss, boolean kept) {}
 
 	public Trainer(TrainingConfig config, TrainingListener listener) {
 		this.config = config;
@@ -157,8 +157,9 @@ public final class Trainer {
 	private WeightAverage averageToContinue(WeightAverage saved, int epochsDone) {
 		int first = config.firstAveragedEpoch();
 		if (saved.count() == 0 || saved.firstEpoch() == first) return saved;
-		listener.log("The checkpoint's weight average began at epoch " + saved.firstEpoch() + ", but these settings average from epoch "
-				+ first + (config.averageEpochs() == 0 ? "" : ": averaging starts again at epoch " + Math.max(first, epochsDone + 1)));
+		listener.log(config.averageEpochs() == 0 ? "The checkpoint's weight average (from epoch " + saved.firstEpoch() + ") is dropped: average_epochs is 0"
+				: "The checkpoint's weight average began at epoch " + saved.firstEpoch() + ", but these settings average from epoch " + first
+						+ ": averaging starts again at epoch " + Math.max(first, epochsDone + 1));
 		return new WeightAverage();
 	}
 
@@ -166,17 +167,16 @@ public final class Trainer {
 	private void keepTheBetter(ComputationGraph graph, WeightAverage average, List<DataSet> validation, int bestEpoch,
 			double best) throws IOException {
 		if (bestEpoch == 0 || !java.nio.file.Files.exists(config.modelOut())) return; // no epoch validated: nothing to compare with
-		ComputationGraph averaged = graph.clone();
-		averaged.setParams(average.mean());
-		averagedEpochs = average.epochs();
-		averagedLoss = validationLoss(averaged, validation);
-		averageKept = averagedLoss < best;
+		ComputationGraph mean = graph.clone();
+		mean.setParams(average.mean());
+		double loss = validationLoss(mean, validation);
+		averaged = new Averaged(average.epochs(), loss, loss < best);
 		listener.log(String.format("Mean weights of %s: validation loss %.5f (PSNR %.2f dB), best epoch %d: %.5f (%.2f dB); the model file holds %s",
-				averagedEpochs, averagedLoss, 10 * Math.log10(1 / averagedLoss), bestEpoch, best, 10 * Math.log10(1 / best),
-				averageKept ? "the mean" : "the best epoch"));
-		if (averageKept) {
+				averaged.epochs(), loss, 10 * Math.log10(1 / loss), bestEpoch, best, 10 * Math.log10(1 / best),
+				averaged.kept() ? "the mean" : "the best epoch"));
+		if (averaged.kept()) {
 			ModelFile kept = ModelFile.read(config.modelOut()); // its record is rewritten by finish()
-			new ModelFile(kept.info(), OnnxExporter.export(averaged, version())).write(config.modelOut());
+			new ModelFile(kept.info(), OnnxExporter.export(mean, version())).write(config.modelOut());
 		}
 	}
 
@@ -317,14 +317,17 @@ public final class Trainer {
 		}
 		training.put("best_epoch", bestEpoch);
 		training.put("best_validation_loss", bestLoss);
-		if (config.averageEpochs() > 0) training.put("average_epochs", config.averageEpochs());
-		if (averagedEpochs != null) {
-			training.put("averaged", averagedEpochs);
-			training.put("averaged_validation_loss", averagedLoss);
+		boolean meanKept = averaged != null && averaged.kept();
+		if (config.averageEpochs() > 0) {
+			training.put("average_epochs", config.averageEpochs());
+			training.put("weights", meanKept ? "mean of " + averaged.epochs() : "best epoch");
 		}
-		if (config.averageEpochs() > 0) training.put("weights", averageKept ? "mean of " + averagedEpochs : "best epoch");
+		if (averaged != null) {
+			training.put("averaged", averaged.epochs());
+			training.put("averaged_validation_loss", averaged.validationLoss());
+		}
 		// of the weights in the file
-		training.put("validation_psnr_normalized", 10 * Math.log10(1 / (averageKept ? averagedLoss : bestLoss)));
+		training.put("validation_psnr_normalized", 10 * Math.log10(1 / (meanKept ? averaged.validationLoss() : bestLoss)));
 		training.put("seconds", Math.round(seconds));
 		training.put("created", Instant.now().toString());
 		training.put("imagify_version", version());
