@@ -1,6 +1,7 @@
 package io.github.imagify.io;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -27,6 +28,7 @@ public final class ImageFiles {
 		if (!Files.exists(path)) throw new NoSuchFileException(path.toString(), null, "image not found; check the path");
 		if (!Files.isRegularFile(path) || !Files.isReadable(path))
 			throw new IOException("Cannot read " + path + ": not a readable file");
+		if (TiffDirectories.isTiff(head(path))) return TiffFiles.read(path);
 		ImageHeaders.check(path); // ImageJ believes the header: refuse impossible sizes before it allocates them
 		ImagePlus imp;
 		try {
@@ -37,6 +39,12 @@ public final class ImageFiles {
 		if (imp == null || imp.getWidth() < 1 || imp.getHeight() < 1 || imp.getStack().getPixels(1) == null)
 			throw new IOException("Cannot read " + path + ": not an image ImageJ can open (damaged, truncated or unsupported format); use TIFF, PNG or JPEG");
 		return imp;
+	}
+
+	private static byte[] head(Path path) throws IOException {
+		try (InputStream in = Files.newInputStream(path)) {
+			return in.readNBytes(4);
+		}
 	}
 
 	/** Writes in the format of the extension (TIFF, PNG, JPEG, GIF, BMP), atomically. */
