@@ -2,18 +2,18 @@
 # Trains the bundled models src/main/resources/io/github/imagify/models/{denoise-gray,denoise-rgb,deblur,deblur-blind}.zip with
 # Imagify's own "Imagify Train" command. denoise-gray in the jar comes from this recipe, 30 epochs then resumed to 70,
 # then fine-tuned from that model for 30, then 50, then 45, then 36, then 40, then 80 more epochs, and 30 more at a
-# tenth of the rate, averaging the weights (README, "The bundled models", says how the runs went); denoise-rgb is a network for the colour differences of RGB images, told the luminance, trained from the
+# tenth of the rate, averaging the weights (src/site/markdown/bundled-models.md says how the runs went); denoise-rgb is a network for the colour differences of RGB images, told the luminance, trained from the
 # bundled denoise-gray, which restores the luminance beside it. The RGB network run below was denoise-rgb until it was
 # found 1.0-1.5 dB worse than denoise-gray in opponent colours; it is kept here as the record of that comparison, not
 # shipped. deblur-blind in the jar is this recipe's 14 epochs resumed to epochs=40, which ties
 # with Richardson-Lucy given the true kernel, and deblur is the model told the blur (blur_known=true) trained from it,
-# which beats Richardson-Lucy by 0.7 to 1.0 dB (README).
+# which beats Richardson-Lucy by 0.7 to 1.0 dB (src/site/markdown/bundled-models.md).
 # Usage, from the repository root after `mvn -DskipTests package`:
 #   src/scripts/train-bundled-models.sh /path/to/shared/data/train /path/to/extra-photos [work-dir]
 # shared/data/train: the licensed images the project started from (licences beside them).
 # extra-photos: the output folder of src/scripts/training-data/fetch-photos.sh (60 Debian-packaged photos,
 # MANIFEST.tsv says which are for training; licences in its LICENSES/).
-# Held out from every model, for the README's evaluation: coins.png and chelsea.png, the six photos marked
+# Held out from every model, for the evaluation in src/site/markdown/bundled-models.md: coins.png and chelsea.png, the six photos marked
 # `eval` in photos.tsv; never used: clock_motion.png (real motion blur, no clean truth) and the Kodak photos.
 # Every run checkpoints each epoch beside its model: run the same command again to resume after an interruption
 # (the settings must be identical; `epochs` may be raised).

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The README's tables of the bundled models: Imagify Evaluate with compare=true on the held-out images (never
+# The held-out tables of the bundled models (README; in full in src/site/markdown/bundled-models.md): Imagify Evaluate with compare=true on the held-out images (never
 # trained on; HeldOutImages.java builds them), noise seed 7: denoise-gray on the 8 grey images and denoise-rgb (the
 # default for RGB: the luminance through denoise-gray, the colour differences through its own network) on the 7 RGB
 # ones, at noise sigma 15, 25 and 50, without and with ensemble=8; deblur (told the true blur) and deblur-blind at blur sigma 1, 2 and 3
