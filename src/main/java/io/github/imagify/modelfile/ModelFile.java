@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
+import java.util.zip.ZipFile;
 import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
 
@@ -29,6 +30,7 @@ import com.google.gson.stream.MalformedJsonException;
 
 import io.github.imagify.image.Normalization;
 import io.github.imagify.io.AtomicFiles;
+import io.github.imagify.model.UNetSpec;
 
 /**
  * Imagify's model file: one zip holding {@code model.onnx} (the network) and {@code imagify.json}
@@ -41,7 +43,9 @@ public final class ModelFile {
 	public static final String ONNX_ENTRY = "model.onnx";
 	public static final String INFO_ENTRY = "imagify.json";
 	static final long MAX_INFO_BYTES = 1 << 20;
-	static final long MAX_ONNX_BYTES = 1L << 30;
+	/** protobuf's limit, and so ONNX Runtime's, on one graph file. */
+	static final long MAX_ONNX_BYTES = (1L << 31) - 1;
+	static final long GRAPH_STRUCTURE_BYTES = 1 << 20;
 	/** Limits on what is actually inflated, so a zip bomb or a flood of entries fails fast, whatever the headers claim. */
 	static final long MAX_TOTAL_BYTES = MAX_ONNX_BYTES + 2 * MAX_INFO_BYTES;
 	static final int MAX_ENTRIES = 64;
@@ -79,8 +83,72 @@ public final class ModelFile {
 	public static ModelFile read(Path path) throws IOException {
 		if (!Files.exists(path))
 			throw new NoSuchFileException(path.toString(), null, "model file not found; give the path of a model written by Imagify Train, or omit 'model' to use the bundled one");
+		String source = path.toString();
 		try (InputStream in = Files.newInputStream(path)) {
-			return read(in, path.toString());
+			byte[] head = in.readNBytes(2);
+			if (head.length < 2 || head[0] != 'P' || head[1] != 'K')
+				throw new IOException(source + " is not an Imagify model file (not a zip file); use a model written by Imagify Train");
+		}
+		ZipFile zip;
+		try {
+			zip = new ZipFile(path.toFile());
+		} catch (ZipException e) {
+			throw new IOException(source + " is not a readable Imagify model file (damaged or truncated zip: " + OnnxGraphCheck.oneLine(e.getMessage())
+					+ "); use a model written by Imagify Train", e);
+		}
+		try (zip) {
+			return read(zip, source);
+		} catch (ZipException | java.io.EOFException | IllegalArgumentException e) {
+			throw new IOException(source + " is not a readable Imagify model file (damaged or truncated zip: " + OnnxGraphCheck.oneLine(e.getMessage())
+					+ "); use a model written by Imagify Train", e);
+		}
+	}
+
+	/**
+	 * A model file on disk, checked from its zip directory before anything large is inflated: the metadata
+	 * first (at most {@value #MAX_INFO_BYTES} bytes), then the graph's declared size against what the network
+	 * the metadata describes needs ({@link #graphBound}); a zip bomb is refused in milliseconds, not after
+	 * inflating gigabytes. What is then inflated is counted too, in case the directory lies.
+	 */
+	private static ModelFile read(ZipFile zip, String source) throws IOException {
+		if (zip.size() > MAX_ENTRIES)
+			throw new IOException(source + " holds more than " + MAX_ENTRIES + " files; it is not an Imagify model file: use a model written by Imagify Train");
+		ZipEntry infoEntry = zip.getEntry(INFO_ENTRY), onnxEntry = zip.getEntry(ONNX_ENTRY);
+		if (infoEntry == null || onnxEntry == null)
+			throw new IOException(source + " is not an Imagify model file (it lacks " + (infoEntry == null ? INFO_ENTRY : ONNX_ENTRY)
+					+ "); use a model written by Imagify Train");
+		declared(infoEntry, MAX_INFO_BYTES, source);
+		long[] budget = { MAX_TOTAL_BYTES };
+		byte[] infoBytes;
+		try (InputStream in = zip.getInputStream(infoEntry)) {
+			infoBytes = readLimited(in, MAX_INFO_BYTES, budget, source, INFO_ENTRY);
+		}
+		ModelInfo info = parse(infoBytes, source);
+		long bound = graphBound(info);
+		declared(onnxEntry, bound, source);
+		try (InputStream in = zip.getInputStream(onnxEntry)) {
+			return new ModelFile(info, readLimited(in, bound, budget, source, ONNX_ENTRY));
+		}
+	}
+
+	/** Refuses an entry whose declared (uncompressed) size is unknown or beyond its bound. */
+	private static void declared(ZipEntry entry, long bound, String source) throws IOException {
+		if (entry.getSize() < 0 || entry.getSize() > bound)
+			throw new IOException(source + ": " + entry.getName() + " declares " + entry.getSize() + " bytes, more than the " + bound
+					+ " its network can need; the file is damaged or not an Imagify model: use a model written by Imagify Train");
+	}
+
+	/**
+	 * The largest graph the metadata's network can have: 4 bytes a parameter plus the graph's structure
+	 * (names, shapes, attributes: tens of kilobytes in practice). A network the metadata does not describe
+	 * gets the bound of the largest file ONNX Runtime reads, {@value #MAX_ONNX_BYTES} bytes (the largest network
+	 * Train accepts has more parameters than protobuf's 2 GiB allow, so that is also the largest it can write).
+	 */
+	static long graphBound(ModelInfo info) {
+		try {
+			return Math.min(MAX_ONNX_BYTES, 4 * UNetSpec.fromMap(info.network()).parameterCount() + GRAPH_STRUCTURE_BYTES);
+		} catch (IllegalArgumentException e) {
+			return MAX_ONNX_BYTES;
 		}
 	}
 
@@ -90,6 +158,7 @@ public final class ModelFile {
 	 */
 	public static ModelFile read(InputStream in, String source) throws IOException {
 		byte[] infoBytes = null, onnxBytes = null;
+		ModelInfo parsed = null;
 		long[] budget = { MAX_TOTAL_BYTES };
 		int entries = 0;
 		try (ZipInputStream zip = new ZipInputStream(new BufferedInputStream(in))) {
@@ -100,9 +169,11 @@ public final class ModelFile {
 				boolean info = name.equals(INFO_ENTRY), onnx = name.equals(ONNX_ENTRY);
 				if ((info && infoBytes != null) || (onnx && onnxBytes != null))
 					throw new IOException(source + " holds " + name + " twice; it is damaged: use a model written by Imagify Train");
-				// other entries are read too (getNextEntry would inflate them anyway), against the same budget
-				byte[] data = readLimited(zip, info ? MAX_INFO_BYTES : MAX_ONNX_BYTES, budget, source, info || onnx ? name : "a file in it");
-				if (info) infoBytes = data;
+				// other entries are read too (getNextEntry would inflate them anyway), against the same budget; the graph,
+				// written after the metadata, against what the metadata's network needs
+				long limit = info ? MAX_INFO_BYTES : parsed != null ? graphBound(parsed) : MAX_ONNX_BYTES;
+				byte[] data = readLimited(zip, limit, budget, source, info || onnx ? name : "a file in it");
+				if (info) parsed = parse(infoBytes = data, source);
 				if (onnx) onnxBytes = data;
 			}
 		} catch (ZipException | java.io.EOFException | IllegalArgumentException e) {
@@ -113,15 +184,17 @@ public final class ModelFile {
 		if (infoBytes == null || onnxBytes == null)
 			throw new IOException(source + " is not an Imagify model file (it lacks " + (infoBytes == null ? INFO_ENTRY : ONNX_ENTRY)
 					+ "); use a model written by Imagify Train");
-		ModelInfo info;
+		return new ModelFile(parsed, onnxBytes);
+	}
+
+	private static ModelInfo parse(byte[] infoBytes, String source) throws IOException {
 		try {
-			info = fromJson(new String(infoBytes, StandardCharsets.UTF_8));
+			return fromJson(new String(infoBytes, StandardCharsets.UTF_8));
 		} catch (IllegalArgumentException e) {
 			String why = OnnxGraphCheck.oneLine(e.getMessage());
 			throw new IOException(source + " has invalid metadata in " + INFO_ENTRY + ": " + why
 					+ (why.contains("; ") ? "" : "; use a model written by Imagify Train"), e);
 		}
-		return new ModelFile(info, onnxBytes);
 	}
 
 	/** Reads one entry, counting the bytes actually inflated against its limit and the file's whole budget. */

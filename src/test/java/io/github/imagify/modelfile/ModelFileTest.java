@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.github.imagify.image.Normalization;
+import io.github.imagify.model.UNetSpec;
 
 class ModelFileTest {
 
@@ -57,6 +58,44 @@ class ModelFileTest {
 		assertTrue(assertThrows(IOException.class, () -> ModelFile.read(badJson)).getMessage().contains("invalid metadata"));
 
 		assertThrows(java.nio.file.NoSuchFileException.class, () -> ModelFile.read(dir.resolve("missing.zip")));
+	}
+
+	/**
+	 * A zip bomb: a small file whose model.onnx declares gigabytes. It is refused from the zip directory's
+	 * declared size, by name, before anything is inflated (inflating would find 4 kB and say something else).
+	 */
+	@Test
+	void aGraphDeclaredLargerThanItsNetworkIsRefusedBeforeInflating() throws IOException {
+		UNetSpec spec = UNetSpec.defaults(1);
+		ModelInfo info = new ModelInfo("m", "", 1, spec.sizeMultiple(), spec.receptiveFieldRadius(), info().normalization(), Map.of(), spec.toMap(), Map.of());
+		Path file = dir.resolve("bomb.zip");
+		byte[] junk = new byte[4096];
+		new java.util.Random(1).nextBytes(junk);
+		new ModelFile(info, junk).write(file);
+		long declared = 3L << 30;
+		setDeclaredSize(file, ModelFile.ONNX_ENTRY, declared);
+		IOException e = assertThrows(IOException.class, () -> ModelFile.read(file));
+		assertTrue(e.getMessage().contains("model.onnx declares " + declared + " bytes, more than the " + ModelFile.graphBound(info)), e.getMessage());
+		assertTrue(ModelFile.graphBound(info) < 4 * spec.parameterCount() + (2 << 20), "the bound follows the network: " + ModelFile.graphBound(info));
+
+		// the same file declaring its true size is read, and a graph that inflates beyond the bound while declaring less is cut off
+		new ModelFile(info, junk).write(file);
+		assertArrayEquals(junk, ModelFile.read(file).onnx());
+		new ModelFile(info, new byte[(int) ModelFile.graphBound(info) + 1]).write(file);
+		setDeclaredSize(file, ModelFile.ONNX_ENTRY, 1000);
+		assertThrows(IOException.class, () -> ModelFile.read(file));
+	}
+
+	/** Rewrites an entry's uncompressed size in the zip's central directory (and its local header, where it is stored). */
+	static void setDeclaredSize(Path zip, String entry, long size) throws IOException {
+		byte[] b = Files.readAllBytes(zip);
+		java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(b).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+		byte[] name = entry.getBytes(StandardCharsets.UTF_8);
+		for (int i = 0; i + 46 < b.length; i++)
+			if (buf.getInt(i) == 0x02014b50 && buf.getShort(i + 28) == name.length
+					&& java.util.Arrays.equals(java.util.Arrays.copyOfRange(b, i + 46, i + 46 + name.length), name))
+				buf.putInt(i + 24, (int) Math.min(size, 0xfffffffeL));
+		Files.write(zip, b);
 	}
 
 	@Test
