@@ -23,6 +23,7 @@ import io.github.imagify.modelfile.ModelFile;
 import io.github.imagify.modelfile.ModelInfo;
 import io.github.imagify.onnx.OnnxExporter;
 import io.github.imagify.onnx.OnnxWeights;
+import io.github.imagify.plugin.PluginClassLoader;
 import io.github.imagify.restore.BundledModels;
 
 /**
@@ -237,14 +238,12 @@ public final class Trainer {
 		return out;
 	}
 
-	/** A new network, or the checkpointed one when resuming with the same settings. */
+	/**
+	 * A new network, or the checkpointed one when resuming with the same settings; made with our class loader as the
+	 * context class loader, on which ND4J looks for its backend.
+	 */
 	private Start start(UNetSpec spec, Checkpoint checkpoint, String settings) throws IOException {
-		// ND4J finds its backend with ServiceLoader on the context class loader, which under Fiji's plugin
-		// class loader does not see our jars: point it at ours while the network is created.
-		Thread thread = Thread.currentThread();
-		ClassLoader previous = thread.getContextClassLoader();
-		thread.setContextClassLoader(Trainer.class.getClassLoader());
-		try {
+		return PluginClassLoader.asContext(() -> {
 			if (config.resume() && checkpoint.exists()) {
 				Checkpoint.State state = checkpoint.loadState();
 				if (!settings.equals(state.settings()))
@@ -267,9 +266,7 @@ public final class Trainer {
 						+ (widen ? ", with " + theirs.baseFilters() + " base filters: the added filters start unconnected to the output" : ""));
 			}
 			return new Start(graph, new Checkpoint.State(0, Double.POSITIVE_INFINITY, 0, 0, settings, new ArrayList<>(), null), new WeightAverage());
-		} finally {
-			thread.setContextClassLoader(previous);
-		}
+		});
 	}
 
 	private static List<DataSet> validationBatches(PatchSampler sampler) {
