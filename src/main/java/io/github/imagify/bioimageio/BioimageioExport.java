@@ -28,8 +28,8 @@ import io.github.imagify.io.AtomicFiles;
 import io.github.imagify.io.ImageFiles;
 import io.github.imagify.modelfile.ModelFile;
 import io.github.imagify.modelfile.ModelInfo;
+import io.github.imagify.ort.OnnxNetwork;
 import io.github.imagify.restore.BundledModels;
-import io.github.imagify.restore.OnnxNetwork;
 import onnx.Onnx.ModelProto;
 import onnx.Onnx.OperatorSetIdProto;
 

@@ -15,6 +15,7 @@ import io.github.imagify.model.UNetSpec;
 import io.github.imagify.modelfile.ModelFile;
 import io.github.imagify.modelfile.ModelInfo;
 import io.github.imagify.modelfile.OnnxGraphCheck;
+import io.github.imagify.ort.OnnxNetwork;
 
 /**
  * Restores float images of any size with one model: normalise, run the network tile by tile, and map
