@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.function.Consumer;
 
 import ij.ImagePlus;
+import io.github.imagify.bundled.BundledModels;
 import io.github.imagify.image.ImagePlusImages;
 import io.github.imagify.modelfile.ModelFile;
 

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.github.imagify.bundled.BundledModels;
 import io.github.imagify.degrade.DegradationSpec;
 import io.github.imagify.image.FloatImage;
 import io.github.imagify.image.Normalization;

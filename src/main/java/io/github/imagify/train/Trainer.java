@@ -12,6 +12,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.AsyncDataSetIterator;
 import org.nd4j.linalg.dataset.DataSet;
 
+import io.github.imagify.bundled.BundledModels;
 import io.github.imagify.data.PatchDataSetIterator;
 import io.github.imagify.data.PatchSampler;
 import io.github.imagify.data.TrainingImage;
@@ -24,7 +25,6 @@ import io.github.imagify.modelfile.ModelInfo;
 import io.github.imagify.onnx.OnnxExporter;
 import io.github.imagify.onnx.OnnxWeights;
 import io.github.imagify.plugin.PluginClassLoader;
-import io.github.imagify.restore.BundledModels;
 
 /**
  * Trains a U-Net on a folder of images and writes the best model (by validation loss) as an Imagify model

@@ -21,6 +21,7 @@ import ij.measure.Calibration;
 import ij.process.ByteProcessor;
 import ij.process.ColorProcessor;
 import ij.process.FloatProcessor;
+import io.github.imagify.bundled.BundledModels;
 import io.github.imagify.degrade.GaussianNoise;
 import io.github.imagify.image.FloatImage;
 import io.github.imagify.image.ImagePlusImages;
