@@ -24,7 +24,7 @@ import ij.ImagePlus;
 import io.github.imagify.bundled.BundledModels;
 import io.github.imagify.degrade.DegradationSpec;
 import io.github.imagify.image.FloatImage;
-import io.github.imagify.image.ImagePlusImages;
+import io.github.imagify.imagej.ImagePlusImages;
 import io.github.imagify.io.AtomicFiles;
 import io.github.imagify.io.ImageFiles;
 import io.github.imagify.modelfile.ModelFile;
