@@ -420,6 +420,8 @@ class TrainerTest {
 		double averaged = ((Number) record.get("averaged_validation_loss")).doubleValue();
 		boolean meanKept = averaged < r.bestValidationLoss();
 		assertEquals(meanKept ? "mean of " + epochs : "best epoch", record.get("weights"));
+		assertEquals(meanKept, r.holdsMean(), "the result says what the record says");
+		assertEquals(epochs, r.averaged().epochs());
 		// the file's weights: the mean, or the best epoch's (one of the two, as the loss still falls over them)
 		INDArray expected = meanKept ? a.add(b).divi(2) : r.bestEpoch() == first ? a : r.bestEpoch() == last ? b : null;
 		assertNotNull(expected, "best epoch " + r.bestEpoch());
@@ -429,6 +431,7 @@ class TrainerTest {
 		assertEquals(0, graph.params().sub(expected).amaxNumber().doubleValue(), 1e-6);
 		assertEquals(10 * Math.log10(1 / (meanKept ? averaged : r.bestValidationLoss())),
 				((Number) record.get("validation_psnr_normalized")).doubleValue(), 1e-9, "the PSNR of the weights in the file");
+		assertEquals(((Number) record.get("validation_psnr_normalized")).doubleValue(), r.validationPsnr(), 1e-9);
 		return meanKept;
 	}
 
