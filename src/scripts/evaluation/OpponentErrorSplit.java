@@ -6,12 +6,12 @@ import java.util.Random;
 import io.github.imagify.classic.Bm3d;
 import io.github.imagify.degrade.GaussianNoise;
 import io.github.imagify.image.FloatImage;
-import io.github.imagify.image.ImagePlusImages;
 import io.github.imagify.image.OpponentColours;
 import io.github.imagify.image.Tiling;
+import io.github.imagify.imagej.ImagePlusImages;
+import io.github.imagify.imagej.restore.ModelChoice;
 import io.github.imagify.io.ImageFiles;
 import io.github.imagify.metrics.Metrics;
-import io.github.imagify.restore.ModelChoice;
 
 /**
  * Where an RGB denoiser's error lies: the squared error of Imagify (RGB through the grey model in opponent colours,

@@ -8,10 +8,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import io.github.imagify.bundled.BundledModels;
 import io.github.imagify.model.UNetSpec;
 import io.github.imagify.modelfile.ModelFile;
 import io.github.imagify.modelfile.ModelInfo;
-import io.github.imagify.restore.BundledModels;
 import io.github.imagify.restore.Restorer;
 
 /**

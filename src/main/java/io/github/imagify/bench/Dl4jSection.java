@@ -5,7 +5,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -17,7 +16,8 @@ import io.github.imagify.model.UNet;
 import io.github.imagify.model.UNetSpec;
 import io.github.imagify.modelfile.ModelFile;
 import io.github.imagify.modelfile.OnnxGraphCheck;
-import io.github.imagify.restore.OnnxNetwork;
+import io.github.imagify.ort.OnnxNetwork;
+import io.github.imagify.plugin.PluginClassLoader;
 import io.github.imagify.train.OneDnn;
 import onnx.Onnx.ModelProto;
 import onnx.Onnx.TensorProto;
@@ -39,7 +39,7 @@ final class Dl4jSection {
 		double gflop = flopsPerPixel * size * size / 1e9;
 
 		OneDnn.enable(); // before DL4J builds a layer
-		ComputationGraph graph = withOwnClassLoader(() -> UNet.build(spec, spec.sizeMultiple(), 1e-3, 1));
+		ComputationGraph graph = PluginClassLoader.asContext(() -> UNet.build(spec, spec.sizeMultiple(), 1e-3, 1));
 		copyWeights(onnx, graph);
 		out.println("dl4j: " + OneDnn.check(graph));
 		INDArray x = Nd4j.create(input.data(), new long[] { 1, spec.channels(), size, size }, 'c');
@@ -92,17 +92,5 @@ final class Dl4jSection {
 		}
 		if (copied != graph.numParams())
 			throw new IllegalStateException("Copied " + copied + " weights into a DL4J graph of " + graph.numParams());
-	}
-
-	/** ND4J finds its backend with ServiceLoader on the context class loader (see Trainer): point it at ours. */
-	static <T> T withOwnClassLoader(Callable<T> action) throws Exception {
-		Thread thread = Thread.currentThread();
-		ClassLoader previous = thread.getContextClassLoader();
-		thread.setContextClassLoader(Dl4jSection.class.getClassLoader());
-		try {
-			return action.call();
-		} finally {
-			thread.setContextClassLoader(previous);
-		}
 	}
 }

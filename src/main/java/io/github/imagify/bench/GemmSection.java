@@ -19,6 +19,8 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
+import io.github.imagify.plugin.PluginClassLoader;
+
 /**
  * The machine's FP32 matrix-multiply rate, measured in the same run as the rest: an n x n x n SGEMM through
  * ND4J (OpenBLAS, as DL4J's dense maths) and through an ONNX Runtime MatMul graph (MLAS, the kernels that run
@@ -44,7 +46,7 @@ final class GemmSection {
 	}
 
 	private static double[] nd4j(int n, int repeats) throws Exception {
-		return Dl4jSection.withOwnClassLoader(() -> {
+		return PluginClassLoader.asContext(() -> {
 			INDArray a = Nd4j.rand(DataType.FLOAT, n, n), b = Nd4j.rand(DataType.FLOAT, n, n);
 			INDArray c = Nd4j.create(DataType.FLOAT, n, n);
 			Nd4j.gemm(a, b, c, false, false, 1.0, 0.0); // warm-up: thread pool, packing buffers

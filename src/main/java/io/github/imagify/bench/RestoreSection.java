@@ -5,10 +5,10 @@ import java.util.Map;
 
 import ij.ImagePlus;
 import io.github.imagify.image.Tiling;
+import io.github.imagify.imagej.restore.ImageRestorer;
+import io.github.imagify.imagej.restore.ModelChoice;
 import io.github.imagify.modelfile.ModelInfo;
-import io.github.imagify.restore.ImageRestorer;
-import io.github.imagify.restore.ModelChoice;
-import io.github.imagify.restore.OnnxNetwork;
+import io.github.imagify.ort.OnnxNetwork;
 import io.github.imagify.restore.RestoreListener;
 
 /**

@@ -21,15 +21,15 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
 import ij.ImagePlus;
+import io.github.imagify.bundled.BundledModels;
 import io.github.imagify.degrade.DegradationSpec;
 import io.github.imagify.image.FloatImage;
-import io.github.imagify.image.ImagePlusImages;
+import io.github.imagify.imagej.ImagePlusImages;
 import io.github.imagify.io.AtomicFiles;
 import io.github.imagify.io.ImageFiles;
 import io.github.imagify.modelfile.ModelFile;
 import io.github.imagify.modelfile.ModelInfo;
-import io.github.imagify.restore.BundledModels;
-import io.github.imagify.restore.OnnxNetwork;
+import io.github.imagify.ort.OnnxNetwork;
 import onnx.Onnx.ModelProto;
 import onnx.Onnx.OperatorSetIdProto;
 

@@ -12,8 +12,8 @@ import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 
 import ij.ImagePlus;
-import io.github.imagify.restore.FileRestorer;
-import io.github.imagify.restore.ModelChoice;
+import io.github.imagify.imagej.restore.FileRestorer;
+import io.github.imagify.imagej.restore.ModelChoice;
 import io.github.imagify.restore.RestoreListener;
 import io.github.imagify.restore.Restorer;
 import io.github.imagify.restore.Shard;

@@ -17,8 +17,8 @@ import ij.IJ;
 import ij.measure.ResultsTable;
 import io.github.imagify.degrade.DegradationSpec;
 import io.github.imagify.evaluate.Evaluator;
+import io.github.imagify.imagej.restore.ModelChoice;
 import io.github.imagify.io.AtomicFiles;
-import io.github.imagify.restore.ModelChoice;
 import io.github.imagify.restore.Restorer;
 
 /**

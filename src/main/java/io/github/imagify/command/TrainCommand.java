@@ -3,7 +3,6 @@ package io.github.imagify.command;
 import java.awt.GraphicsEnvironment;
 import java.io.File;
 import java.nio.file.Path;
-import java.util.Map;
 
 import org.scijava.ItemIO;
 import org.scijava.app.StatusService;
@@ -153,14 +152,8 @@ public class TrainCommand extends ContextCommand {
 			Trainer.Result result = new Trainer(config, new CommandListener(table)).train();
 			if (result.bestEpoch() > 0) model_file = Path.of(model_out.trim()).toFile();
 			if (result.cancelled()) cancel("Imagify Train was cancelled after " + result.history().size() + " epoch(s); " + model_out + " holds the best complete epoch, and the same settings resume from its checkpoint");
-			else {
-				Map<String, Object> record = result.info() == null ? Map.of() : result.info().training();
-				Object weights = record.get("weights"); // set with average_epochs: "best epoch" or "mean of epochs a-b"
-				boolean mean = weights != null && !"best epoch".equals(weights);
-				double psnr = mean ? ((Number) record.get("validation_psnr_normalized")).doubleValue() : 10 * Math.log10(1 / result.bestValidationLoss());
-				log.info(String.format("Imagify Train: wrote %s (%s, validation PSNR %.2f dB on normalised data)", model_out,
-						mean ? "the " + weights : "best epoch " + result.bestEpoch(), psnr));
-			}
+			else log.info(String.format("Imagify Train: wrote %s (%s, validation PSNR %.2f dB on normalised data)", model_out,
+					result.holdsMean() ? "the mean of " + result.averaged().epochs() : "best epoch " + result.bestEpoch(), result.validationPsnr()));
 		} catch (Exception | OutOfMemoryError e) {
 			String message = "Imagify Train: " + Errors.message(e);
 			log.error(message);

@@ -11,11 +11,11 @@ import ij.ImagePlus;
 import io.github.imagify.degrade.Degradation;
 import io.github.imagify.degrade.DegradationSpec;
 import io.github.imagify.image.FloatImage;
-import io.github.imagify.image.ImagePlusImages;
 import io.github.imagify.image.Normalization;
 import io.github.imagify.image.OpponentColours;
 import io.github.imagify.image.PlaneView;
 import io.github.imagify.image.Tiling;
+import io.github.imagify.imagej.ImagePlusImages;
 import io.github.imagify.io.ImageFiles;
 
 /** Loads a training folder (clean images) or two folders of matching degraded/clean pairs. */

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.github.imagify.bundled.BundledModels;
 import io.github.imagify.degrade.DegradationSpec;
 import io.github.imagify.image.FloatImage;
 import io.github.imagify.image.Normalization;
@@ -15,6 +16,7 @@ import io.github.imagify.model.UNetSpec;
 import io.github.imagify.modelfile.ModelFile;
 import io.github.imagify.modelfile.ModelInfo;
 import io.github.imagify.modelfile.OnnxGraphCheck;
+import io.github.imagify.ort.OnnxNetwork;
 
 /**
  * Restores float images of any size with one model: normalise, run the network tile by tile, and map
@@ -188,7 +190,7 @@ public final class Restorer implements AutoCloseable {
 	 * rotated space. A model trained on given pairs may have learnt something channel-specific, so it keeps the
 	 * channels.
 	 */
-	boolean colourThroughOpponent() {
+	public boolean colourThroughOpponent() {
 		Object type = info.degradation().get("type");
 		return info.channels() == 1 && type != null && !"pairs".equals(type);
 	}
@@ -233,7 +235,7 @@ public final class Restorer implements AutoCloseable {
 	 * Refuses images the network cannot see properly: below its receptive-field radius, tiles would be made
 	 * mostly of mirrored copies of the image, which gives output that looks plausible but is not a restoration.
 	 */
-	void checkSize(int width, int height) {
+	public void checkSize(int width, int height) {
 		if (width < 1 || height < 1)
 			throw new IllegalArgumentException("The image is empty (" + width + "x" + height + " pixels); open or choose an image with pixels");
 		int min = minimumSize();

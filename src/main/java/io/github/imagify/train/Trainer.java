@@ -12,6 +12,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.AsyncDataSetIterator;
 import org.nd4j.linalg.dataset.DataSet;
 
+import io.github.imagify.bundled.BundledModels;
 import io.github.imagify.data.PatchDataSetIterator;
 import io.github.imagify.data.PatchSampler;
 import io.github.imagify.data.TrainingImage;
@@ -23,7 +24,7 @@ import io.github.imagify.modelfile.ModelFile;
 import io.github.imagify.modelfile.ModelInfo;
 import io.github.imagify.onnx.OnnxExporter;
 import io.github.imagify.onnx.OnnxWeights;
-import io.github.imagify.restore.BundledModels;
+import io.github.imagify.plugin.PluginClassLoader;
 
 /**
  * Trains a U-Net on a folder of images and writes the best model (by validation loss) as an Imagify model
@@ -39,19 +40,38 @@ public final class Trainer {
 	/** Batches drawn ahead of the one DL4J is fitting: enough to hide the patch preparation, few enough to keep memory small. */
 	private static final int PREFETCH_BATCHES = 2;
 
-	/** The outcome: figures per epoch, and whether the run was cancelled before its last epoch. */
-	public record Result(List<EpochResult> history, int bestEpoch, double bestValidationLoss, boolean cancelled, ModelInfo info) {}
+	/**
+	 * The outcome: figures per epoch, the best epoch and its validation loss, the mean weights' outcome (null unless
+	 * average_epochs measured one), the seconds spent in epochs, and whether the run was cancelled before its last epoch.
+	 * The model file's training record is written from these.
+	 */
+	public record Result(List<EpochResult> history, int bestEpoch, double bestValidationLoss, Averaged averaged, double seconds,
+			boolean cancelled) {
+
+		/** Whether the model file holds the mean weights of the last epochs rather than the best epoch's. */
+		public boolean holdsMean() {
+			return averaged != null && averaged.kept();
+		}
+
+		/** The validation loss of the weights the model file holds. */
+		public double validationLoss() {
+			return holdsMean() ? averaged.validationLoss() : bestValidationLoss;
+		}
+
+		/** Their validation PSNR in dB on normalised data (peak 1). */
+		public double validationPsnr() {
+			return 10 * Math.log10(1 / validationLoss());
+		}
+	}
+
+	/** Which epochs' weights were averaged ("epochs 3-4"), their mean's validation loss, and whether the model file holds the mean. */
+	public record Averaged(String epochs, double validationLoss, boolean kept) {}
 
 	private final TrainingConfig config;
 	private final TrainingListener listener;
 	private List<String> imageNames = List.of();
 	/** The model whose weights training starts from ({@code start_from}), or null. */
 	private ModelFile startModel;
-	/** The mean weights' outcome once measured (average_epochs), else null. */
-	private Averaged averaged;
-
-	/** Which epochs' weights were averaged, their validation loss, and whether the model file holds them. */
-	private record Averaged(String epochs, double validationLoss, boolean kept) {}
 
 	public Trainer(TrainingConfig config, TrainingListener listener) {
 		this.config = config;
@@ -115,7 +135,7 @@ public final class Trainer {
 				while (batches.hasNext()) {
 					if (listener.isCancelled()) {
 						listener.log("Training cancelled in epoch " + (epoch + 1) + "; the model file keeps the best epoch so far (" + bestEpoch + ")");
-						return new Result(history, bestEpoch, best, true, finish(spec, images.size(), sampler, history, bestEpoch, best, seconds));
+						return finish(spec, images.size(), sampler, new Result(history, bestEpoch, best, null, seconds, true));
 					}
 					graph.fit(batches.next());
 					// DL4J's CNN loss sums the per-pixel MSE over the patch: divide to get the per-pixel mean
@@ -136,7 +156,7 @@ public final class Trainer {
 			if (improved) {
 				best = validationLoss;
 				bestEpoch = epoch + 1;
-				ModelInfo info = modelInfo(spec, images.size(), sampler, history, bestEpoch, best, seconds);
+				ModelInfo info = modelInfo(spec, images.size(), sampler, new Result(history, bestEpoch, best, null, seconds, false));
 				new ModelFile(info, OnnxExporter.export(graph, version())).write(config.modelOut());
 			}
 			if (epoch + 1 >= config.firstAveragedEpoch()) average.add(graph.params(), epoch + 1);
@@ -146,8 +166,8 @@ public final class Trainer {
 					lr, result.seconds()));
 			listener.epochDone(result);
 		}
-		if (average.count() > 0) keepTheBetter(graph, average, validation, bestEpoch, best);
-		return new Result(history, bestEpoch, best, false, finish(spec, images.size(), sampler, history, bestEpoch, best, seconds));
+		Averaged averaged = average.count() > 0 ? keepTheBetter(graph, average, validation, bestEpoch, best) : null;
+		return finish(spec, images.size(), sampler, new Result(history, bestEpoch, best, averaged, seconds, false));
 	}
 
 	/**
@@ -163,14 +183,17 @@ public final class Trainer {
 		return new WeightAverage();
 	}
 
-	/** Validates the mean weights and writes them to the model file when they beat the best epoch. */
-	private void keepTheBetter(ComputationGraph graph, WeightAverage average, List<DataSet> validation, int bestEpoch,
+	/**
+	 * Validates the mean weights and writes them to the model file when they beat the best epoch; returns their outcome,
+	 * or null when no epoch validated (nothing to compare with).
+	 */
+	private Averaged keepTheBetter(ComputationGraph graph, WeightAverage average, List<DataSet> validation, int bestEpoch,
 			double best) throws IOException {
-		if (bestEpoch == 0 || !java.nio.file.Files.exists(config.modelOut())) return; // no epoch validated: nothing to compare with
+		if (bestEpoch == 0 || !java.nio.file.Files.exists(config.modelOut())) return null;
 		ComputationGraph mean = graph.clone();
 		mean.setParams(average.mean());
 		double loss = validationLoss(mean, validation);
-		averaged = new Averaged(average.epochs(), loss, loss < best);
+		Averaged averaged = new Averaged(average.epochs(), loss, loss < best);
 		listener.log(String.format("Mean weights of %s: validation loss %.5f (PSNR %.2f dB), best epoch %d: %.5f (%.2f dB); the model file holds %s",
 				averaged.epochs(), loss, 10 * Math.log10(1 / loss), bestEpoch, best, 10 * Math.log10(1 / best),
 				averaged.kept() ? "the mean" : "the best epoch"));
@@ -178,15 +201,17 @@ public final class Trainer {
 			ModelFile kept = ModelFile.read(config.modelOut()); // its record is rewritten by finish()
 			new ModelFile(kept.info(), OnnxExporter.export(mean, version())).write(config.modelOut());
 		}
+		return averaged;
 	}
 
-	/** Rewrites the model file's record with the whole run (epochs done, time), keeping its weights (the best epoch's, or the mean). */
-	private ModelInfo finish(UNetSpec spec, int planes, PatchSampler sampler, List<EpochResult> history, int bestEpoch,
-			double best, double seconds) throws IOException {
-		if (bestEpoch == 0 || !java.nio.file.Files.exists(config.modelOut())) return null;
-		ModelInfo info = modelInfo(spec, planes, sampler, history, bestEpoch, best, seconds);
-		new ModelFile(info, ModelFile.read(config.modelOut()).onnx()).write(config.modelOut());
-		return info;
+	/**
+	 * Rewrites the model file's record with the whole run (epochs done, time, the weight average), keeping its weights
+	 * (the best epoch's, or the mean); returns the run's result.
+	 */
+	private Result finish(UNetSpec spec, int planes, PatchSampler sampler, Result result) throws IOException {
+		if (result.bestEpoch() == 0 || !java.nio.file.Files.exists(config.modelOut())) return result;
+		new ModelFile(modelInfo(spec, planes, sampler, result), ModelFile.read(config.modelOut()).onnx()).write(config.modelOut());
+		return result;
 	}
 
 	private record Start(ComputationGraph graph, Checkpoint.State state, WeightAverage average) {}
@@ -237,14 +262,12 @@ public final class Trainer {
 		return out;
 	}
 
-	/** A new network, or the checkpointed one when resuming with the same settings. */
+	/**
+	 * A new network, or the checkpointed one when resuming with the same settings; made with our class loader as the
+	 * context class loader, on which ND4J looks for its backend.
+	 */
 	private Start start(UNetSpec spec, Checkpoint checkpoint, String settings) throws IOException {
-		// ND4J finds its backend with ServiceLoader on the context class loader, which under Fiji's plugin
-		// class loader does not see our jars: point it at ours while the network is created.
-		Thread thread = Thread.currentThread();
-		ClassLoader previous = thread.getContextClassLoader();
-		thread.setContextClassLoader(Trainer.class.getClassLoader());
-		try {
+		return PluginClassLoader.asContext(() -> {
 			if (config.resume() && checkpoint.exists()) {
 				Checkpoint.State state = checkpoint.loadState();
 				if (!settings.equals(state.settings()))
@@ -267,9 +290,7 @@ public final class Trainer {
 						+ (widen ? ", with " + theirs.baseFilters() + " base filters: the added filters start unconnected to the output" : ""));
 			}
 			return new Start(graph, new Checkpoint.State(0, Double.POSITIVE_INFINITY, 0, 0, settings, new ArrayList<>(), null), new WeightAverage());
-		} finally {
-			thread.setContextClassLoader(previous);
-		}
+		});
 	}
 
 	private static List<DataSet> validationBatches(PatchSampler sampler) {
@@ -293,8 +314,8 @@ public final class Trainer {
 		return sum / n;
 	}
 
-	private ModelInfo modelInfo(UNetSpec spec, int planes, PatchSampler sampler, List<EpochResult> history, int bestEpoch,
-			double bestLoss, double seconds) {
+	/** The model file's metadata; its training record holds the run so far, as {@code result} gives it. */
+	private ModelInfo modelInfo(UNetSpec spec, int planes, PatchSampler sampler, Result result) {
 		Map<String, Object> training = new LinkedHashMap<>();
 		training.put("images", config.images().toAbsolutePath().normalize().toString());
 		training.put("image_files", imageNames); // the data, by name: the folder alone does not say what was in it
@@ -307,7 +328,7 @@ public final class Trainer {
 		training.put("patch_size", config.patchSize());
 		training.put("batch_size", config.batchSize());
 		training.put("epochs", config.epochs());
-		training.put("epochs_done", history.size());
+		training.put("epochs_done", result.history().size());
 		training.put("steps_per_epoch", config.stepsPerEpoch());
 		training.put("learning_rate", config.learningRate());
 		training.put("seed", config.seed());
@@ -315,20 +336,19 @@ public final class Trainer {
 			training.put("start_from", startModel.info().name());
 			training.put("start_from_chain", startingChain(startModel.info()));
 		}
-		training.put("best_epoch", bestEpoch);
-		training.put("best_validation_loss", bestLoss);
-		boolean meanKept = averaged != null && averaged.kept();
+		training.put("best_epoch", result.bestEpoch());
+		training.put("best_validation_loss", result.bestValidationLoss());
+		Averaged averaged = result.averaged();
 		if (config.averageEpochs() > 0) {
 			training.put("average_epochs", config.averageEpochs());
-			training.put("weights", meanKept ? "mean of " + averaged.epochs() : "best epoch");
+			training.put("weights", result.holdsMean() ? "mean of " + averaged.epochs() : "best epoch");
 		}
 		if (averaged != null) {
 			training.put("averaged", averaged.epochs());
 			training.put("averaged_validation_loss", averaged.validationLoss());
 		}
-		// of the weights in the file
-		training.put("validation_psnr_normalized", 10 * Math.log10(1 / (meanKept ? averaged.validationLoss() : bestLoss)));
-		training.put("seconds", Math.round(seconds));
+		training.put("validation_psnr_normalized", result.validationPsnr()); // of the weights in the file
+		training.put("seconds", Math.round(result.seconds()));
 		training.put("created", Instant.now().toString());
 		training.put("imagify_version", version());
 		String description = (config.degraded() == null ? "Restores " + config.degradation().describe() : "Restores images like " + config.degraded())

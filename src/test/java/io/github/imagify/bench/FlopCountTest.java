@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.junit.jupiter.api.Test;
 
+import io.github.imagify.bundled.BundledModels;
 import io.github.imagify.model.UNetSpec;
 import io.github.imagify.modelfile.ModelFile;
-import io.github.imagify.restore.BundledModels;
 
 class FlopCountTest {
 

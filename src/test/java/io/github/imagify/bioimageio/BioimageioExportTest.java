@@ -28,6 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import ij.ImagePlus;
+import io.github.imagify.bundled.BundledModels;
 import io.github.imagify.cli.Main;
 import io.github.imagify.image.FloatImage;
 import io.github.imagify.image.Normalization;
@@ -35,8 +36,7 @@ import io.github.imagify.io.ImageFiles;
 import io.github.imagify.model.UNetSpec;
 import io.github.imagify.modelfile.ModelFile;
 import io.github.imagify.modelfile.ModelInfo;
-import io.github.imagify.restore.BundledModels;
-import io.github.imagify.restore.OnnxNetwork;
+import io.github.imagify.ort.OnnxNetwork;
 import io.github.imagify.restore.Restorer;
 import io.github.imagify.testing.TestImages;
 import io.github.imagify.testing.TestModels;

@@ -17,9 +17,9 @@ import org.scijava.command.CommandModule;
 import org.scijava.command.CommandService;
 
 import ij.ImagePlus;
+import io.github.imagify.bundled.BundledModels;
 import io.github.imagify.io.ImageFiles;
 import io.github.imagify.modelfile.ModelFile;
-import io.github.imagify.restore.BundledModels;
 import io.github.imagify.testing.TestImages;
 import io.github.imagify.testing.TestModels;
 

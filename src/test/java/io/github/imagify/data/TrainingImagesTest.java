@@ -12,8 +12,8 @@ import org.junit.jupiter.api.io.TempDir;
 import ij.ImagePlus;
 import io.github.imagify.degrade.DegradationSpec;
 import io.github.imagify.image.FloatImage;
-import io.github.imagify.image.ImagePlusImages;
 import io.github.imagify.image.Normalization;
+import io.github.imagify.imagej.ImagePlusImages;
 import io.github.imagify.io.ImageFiles;
 import io.github.imagify.testing.TestImages;
 

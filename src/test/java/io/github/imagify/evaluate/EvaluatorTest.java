@@ -15,11 +15,11 @@ import io.github.imagify.data.TrainingImages;
 import io.github.imagify.degrade.DegradationSpec;
 import io.github.imagify.degrade.GaussianNoise;
 import io.github.imagify.image.FloatImage;
-import io.github.imagify.image.ImagePlusImages;
 import io.github.imagify.image.Normalization;
+import io.github.imagify.imagej.ImagePlusImages;
+import io.github.imagify.imagej.restore.ModelChoice;
 import io.github.imagify.io.ImageFiles;
 import io.github.imagify.metrics.Metrics;
-import io.github.imagify.restore.ModelChoice;
 import io.github.imagify.restore.RestoreListener;
 import io.github.imagify.testing.TestImages;
 

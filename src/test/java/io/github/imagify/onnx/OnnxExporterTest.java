@@ -10,7 +10,7 @@ import java.util.Map;
 import io.github.imagify.image.FloatImage;
 import io.github.imagify.model.UNet;
 import io.github.imagify.model.UNetSpec;
-import io.github.imagify.restore.OnnxNetwork;
+import io.github.imagify.ort.OnnxNetwork;
 import onnx.Onnx.ModelProto;
 import onnx.Onnx.TensorShapeProto.Dimension;
 import onnx.Onnx.ValueInfoProto;

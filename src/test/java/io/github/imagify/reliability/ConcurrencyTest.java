@@ -17,10 +17,10 @@ import org.scijava.command.CommandService;
 
 import ij.ImagePlus;
 import ij.process.ShortProcessor;
+import io.github.imagify.bundled.BundledModels;
 import io.github.imagify.command.DenoiseCommand;
 import io.github.imagify.image.FloatImage;
-import io.github.imagify.image.ImagePlusImages;
-import io.github.imagify.restore.BundledModels;
+import io.github.imagify.imagej.ImagePlusImages;
 import io.github.imagify.restore.Restorer;
 import io.github.imagify.testing.TestImages;
 

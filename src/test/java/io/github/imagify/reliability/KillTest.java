@@ -21,7 +21,7 @@ import com.google.gson.JsonParser;
 import ij.ImagePlus;
 import ij.process.FloatProcessor;
 import io.github.imagify.image.FloatImage;
-import io.github.imagify.image.ImagePlusImages;
+import io.github.imagify.imagej.ImagePlusImages;
 import io.github.imagify.io.ImageFiles;
 import io.github.imagify.modelfile.ModelFile;
 import io.github.imagify.restore.Restorer;

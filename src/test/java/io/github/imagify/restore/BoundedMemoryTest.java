@@ -17,7 +17,7 @@ import ij.io.FileInfo;
 import ij.io.Opener;
 import ij.process.ShortProcessor;
 import io.github.imagify.image.FloatImage;
-import io.github.imagify.image.ImagePlusImages;
+import io.github.imagify.imagej.ImagePlusImages;
 import io.github.imagify.io.ImageFiles;
 import io.github.imagify.modelfile.ModelFile;
 import io.github.imagify.testing.ChildJvm;

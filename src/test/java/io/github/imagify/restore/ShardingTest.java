@@ -24,6 +24,8 @@ import org.scijava.command.CommandService;
 import ij.ImagePlus;
 import ij.ImageStack;
 import io.github.imagify.command.DenoiseCommand;
+import io.github.imagify.imagej.restore.FileRestorer;
+import io.github.imagify.imagej.restore.ModelChoice;
 import io.github.imagify.io.ImageFiles;
 import io.github.imagify.testing.TestImages;
 import io.github.imagify.testing.TestModels;

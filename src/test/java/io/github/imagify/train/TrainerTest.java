@@ -61,7 +61,7 @@ class TrainerTest {
 		assertEquals(List.of("img0.png", "img1.png", "img2.png"), model.info().training().get("image_files"), "the model records its training data");
 
 		// the written model denoises: a noisy image gets closer to its clean version
-		FloatImage clean = io.github.imagify.image.ImagePlusImages.plane(new ij.ImagePlus("c", TestImages.blobs(64, 64, 99)), 1);
+		FloatImage clean = io.github.imagify.imagej.ImagePlusImages.plane(new ij.ImagePlus("c", TestImages.blobs(64, 64, 99)), 1);
 		FloatImage noisy = DegradationSpec.of("gaussian_noise", "", "30", 0, 2).toDegradation().apply(clean, 255, new java.util.Random(1));
 		try (Restorer restorer = new Restorer(model, 64, 1)) {
 			FloatImage restored = restorer.restore(noisy, null);
@@ -134,7 +134,7 @@ class TrainerTest {
 		assertEquals(true, model.info().training().get("as_opponent"));
 		assertEquals(List.of("c0.png:luminance", "c0.png:red-blue", "c0.png:green-magenta"),
 				((List<?>) model.info().training().get("image_files")).subList(0, 3));
-		FloatImage clean = io.github.imagify.image.ImagePlusImages.plane(new ij.ImagePlus("c", TestImages.rgb(64, 64, 99)), 1);
+		FloatImage clean = io.github.imagify.imagej.ImagePlusImages.plane(new ij.ImagePlus("c", TestImages.rgb(64, 64, 99)), 1);
 		FloatImage noisy = noise.toDegradation().apply(clean, 255, new java.util.Random(1));
 		try (Restorer restorer = new Restorer(model, 64, 1)) {
 			FloatImage restored = restorer.restore(noisy, null);
@@ -185,7 +185,7 @@ class TrainerTest {
 		assertEquals(2, model.info().inputChannels());
 		assertEquals(grey.toString(), model.info().training().get(io.github.imagify.modelfile.ModelInfo.LUMINANCE_MODEL));
 
-		FloatImage clean = io.github.imagify.image.ImagePlusImages.plane(new ij.ImagePlus("c", TestImages.rgb(64, 64, 99)), 1);
+		FloatImage clean = io.github.imagify.imagej.ImagePlusImages.plane(new ij.ImagePlus("c", TestImages.rgb(64, 64, 99)), 1);
 		FloatImage noisy = noise.toDegradation().apply(clean, 255, new java.util.Random(1));
 		try (Restorer both = new Restorer(model, 64, 1); Restorer greyAlone = new Restorer(ModelFile.read(grey), 64, 1)) {
 			assertEquals("grey", both.luminanceModel().name());
@@ -202,7 +202,7 @@ class TrainerTest {
 			assertTrue(luminanceDiff[0] < 1e-2, "the luminance is the grey model's: R+G+B differs by " + luminanceDiff[0]);
 			assertTrue(colourDiff[0] > 1e-3, "the colour differences are the told model's own");
 			for (float v : restored.data()) assertTrue(Float.isFinite(v));
-			FloatImage greyImage = io.github.imagify.image.ImagePlusImages.plane(new ij.ImagePlus("g", TestImages.blobs(64, 64, 3)), 1);
+			FloatImage greyImage = io.github.imagify.imagej.ImagePlusImages.plane(new ij.ImagePlus("g", TestImages.blobs(64, 64, 3)), 1);
 			var e = assertThrows(IllegalArgumentException.class, () -> both.restore(greyImage, null));
 			assertTrue(e.getMessage().contains("use 'grey' for this 1-channel image"), e.getMessage());
 		}
@@ -259,7 +259,7 @@ class TrainerTest {
 
 	/** The model restores a noisy grey image through ONNX Runtime to finite values of the same shape. */
 	private static void assertRestoresThroughOnnxRuntime(ModelFile model, DegradationSpec noise) throws Exception {
-		FloatImage clean = io.github.imagify.image.ImagePlusImages.plane(new ij.ImagePlus("c", TestImages.blobs(64, 64, 99)), 1);
+		FloatImage clean = io.github.imagify.imagej.ImagePlusImages.plane(new ij.ImagePlus("c", TestImages.blobs(64, 64, 99)), 1);
 		FloatImage noisy = noise.toDegradation().apply(clean, 255, new java.util.Random(1));
 		try (Restorer restorer = new Restorer(model, 64, 1)) {
 			FloatImage out = restorer.restore(noisy, null);
@@ -325,7 +325,7 @@ class TrainerTest {
 		assertEquals(2, model.info().inputChannels());
 		assertTrue(model.info().description().contains("told the blur sigma"), model.info().description());
 
-		FloatImage clean = io.github.imagify.image.ImagePlusImages.plane(new ij.ImagePlus("c", TestImages.blobs(64, 64, 99)), 1);
+		FloatImage clean = io.github.imagify.imagej.ImagePlusImages.plane(new ij.ImagePlus("c", TestImages.blobs(64, 64, 99)), 1);
 		FloatImage blurred = DegradationSpec.of("gaussian_blur", "1.5", "1", 0, 2).toDegradation().apply(clean, 255, new java.util.Random(1));
 		assertThrows(IllegalArgumentException.class, () -> new Restorer(model, 64, 1));
 		try (Restorer restorer = new Restorer(model, 64, 1, 1, 1.5)) {
@@ -420,6 +420,8 @@ class TrainerTest {
 		double averaged = ((Number) record.get("averaged_validation_loss")).doubleValue();
 		boolean meanKept = averaged < r.bestValidationLoss();
 		assertEquals(meanKept ? "mean of " + epochs : "best epoch", record.get("weights"));
+		assertEquals(meanKept, r.holdsMean(), "the result says what the record says");
+		assertEquals(epochs, r.averaged().epochs());
 		// the file's weights: the mean, or the best epoch's (one of the two, as the loss still falls over them)
 		INDArray expected = meanKept ? a.add(b).divi(2) : r.bestEpoch() == first ? a : r.bestEpoch() == last ? b : null;
 		assertNotNull(expected, "best epoch " + r.bestEpoch());
@@ -429,6 +431,7 @@ class TrainerTest {
 		assertEquals(0, graph.params().sub(expected).amaxNumber().doubleValue(), 1e-6);
 		assertEquals(10 * Math.log10(1 / (meanKept ? averaged : r.bestValidationLoss())),
 				((Number) record.get("validation_psnr_normalized")).doubleValue(), 1e-9, "the PSNR of the weights in the file");
+		assertEquals(((Number) record.get("validation_psnr_normalized")).doubleValue(), r.validationPsnr(), 1e-9);
 		return meanKept;
 	}
 

@@ -1,4 +1,4 @@
-package io.github.imagify.image;
+package io.github.imagify.imagej;
 
 import ij.ImagePlus;
 import ij.process.ByteProcessor;
@@ -6,6 +6,9 @@ import ij.process.ColorProcessor;
 import ij.process.FloatProcessor;
 import ij.process.ImageProcessor;
 import ij.process.ShortProcessor;
+import io.github.imagify.image.FloatImage;
+import io.github.imagify.image.PlaneView;
+import io.github.imagify.image.Tensors;
 import net.imglib2.RandomAccessibleInterval;
 import net.imglib2.converter.Converters;
 import net.imglib2.img.array.ArrayImgs;

@@ -1,4 +1,4 @@
-package io.github.imagify.restore;
+package io.github.imagify.imagej.restore;
 
 import java.io.IOException;
 import java.util.HashSet;
@@ -8,8 +8,10 @@ import java.util.Set;
 import java.util.function.Consumer;
 
 import ij.ImagePlus;
-import io.github.imagify.image.ImagePlusImages;
+import io.github.imagify.bundled.BundledModels;
+import io.github.imagify.imagej.ImagePlusImages;
 import io.github.imagify.modelfile.ModelFile;
+import io.github.imagify.restore.Restorer;
 
 /**
  * The {@code model} key applied image by image: a given model for every image, or, when the key is empty,

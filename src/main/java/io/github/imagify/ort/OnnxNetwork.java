@@ -1,4 +1,4 @@
-package io.github.imagify.restore;
+package io.github.imagify.ort;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -21,6 +21,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.translate.NoopTranslator;
 import ai.djl.translate.TranslateException;
 import io.github.imagify.image.FloatImage;
+import io.github.imagify.plugin.PluginClassLoader;
 
 /**
  * An ONNX graph run by ONNX Runtime through the Deep Java Library. Thread-safe: ONNX Runtime sessions
@@ -44,9 +45,9 @@ public final class OnnxNetwork implements AutoCloseable {
 		Map<String, String> options = sessionOptions(threads);
 		Model m = null;
 		try {
-			m = withOwnClassLoader(() -> Model.newInstance("imagify", Device.cpu(), "OnnxRuntime"));
+			m = PluginClassLoader.asContext(() -> Model.newInstance("imagify", Device.cpu(), "OnnxRuntime"));
 			Model loading = m;
-			withOwnClassLoader(() -> {
+			PluginClassLoader.asContext(() -> {
 				loading.load(new ByteArrayInputStream(onnx), options);
 				return null;
 			});
@@ -127,26 +128,6 @@ public final class OnnxNetwork implements AutoCloseable {
 	@Override
 	public void close() {
 		model.close();
-	}
-
-	/**
-	 * DJL finds its engines with ServiceLoader on the thread context class loader; under Fiji's plugin
-	 * class loader that loader does not see our jars, so point it at ours while DJL starts.
-	 */
-	static <T> T withOwnClassLoader(ThrowingSupplier<T> action) throws Exception {
-		Thread thread = Thread.currentThread();
-		ClassLoader previous = thread.getContextClassLoader();
-		thread.setContextClassLoader(OnnxNetwork.class.getClassLoader());
-		try {
-			return action.get();
-		} finally {
-			thread.setContextClassLoader(previous);
-		}
-	}
-
-	@FunctionalInterface
-	interface ThrowingSupplier<T> {
-		T get() throws Exception;
 	}
 
 	/** The innermost message, on one line (ONNX Runtime's may span several). */

@@ -1,11 +1,13 @@
-package io.github.imagify.restore;
+package io.github.imagify.imagej.restore;
 
 import ij.ImagePlus;
 import ij.ImageStack;
 import ij.process.ColorProcessor;
 import ij.process.FloatProcessor;
 import ij.process.ImageProcessor;
-import io.github.imagify.image.ImagePlusImages;
+import io.github.imagify.imagej.ImagePlusImages;
+import io.github.imagify.restore.RestoreListener;
+import io.github.imagify.restore.Restorer;
 
 /**
  * Restores ImageJ images plane by plane: every 2D plane of a stack or hyperstack (Z, T and C) goes

@@ -1,4 +1,4 @@
-package io.github.imagify.restore;
+package io.github.imagify.bundled;
 
 import java.io.IOException;
 import java.io.InputStream;

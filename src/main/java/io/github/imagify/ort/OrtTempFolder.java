@@ -1,4 +1,4 @@
-package io.github.imagify.restore;
+package io.github.imagify.ort;
 
 import java.io.IOException;
 import java.lang.reflect.Field;

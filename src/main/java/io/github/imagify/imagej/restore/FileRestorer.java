@@ -1,4 +1,4 @@
-package io.github.imagify.restore;
+package io.github.imagify.imagej.restore;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -14,9 +14,11 @@ import java.util.regex.Pattern;
 
 import ij.ImagePlus;
 import ij.ImageStack;
-import io.github.imagify.image.ImagePlusImages;
+import io.github.imagify.imagej.ImagePlusImages;
 import io.github.imagify.io.AtomicFiles;
 import io.github.imagify.io.ImageFiles;
+import io.github.imagify.restore.RestoreListener;
+import io.github.imagify.restore.Shard;
 
 /**
  * Restores image files: one file to one file, or every image of a folder into another folder under the
