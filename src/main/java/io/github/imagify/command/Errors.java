@@ -16,7 +16,7 @@ final class Errors {
 			return a.getFile() + ": permission denied; choose a location you may write to";
 		if (e instanceof FileSystemException f && f.getReason() != null)
 			return f.getFile() + ": " + f.getReason();
-		if (e instanceof IllegalArgumentException || e instanceof java.io.IOException)
+		if (e instanceof IllegalArgumentException || e instanceof IllegalStateException || e instanceof java.io.IOException)
 			return e.getMessage() == null ? e.toString() : e.getMessage();
 		if (e instanceof OutOfMemoryError)
 			return "out of memory; give Java more memory (Fiji: Edit > Options > Memory & Threads; headless: -Xmx), or keep the input's bit depth (output_type=input)";

@@ -22,6 +22,7 @@ import ai.djl.translate.NoopTranslator;
 import ai.djl.translate.TranslateException;
 import io.github.imagify.image.FloatImage;
 import io.github.imagify.plugin.PluginClassLoader;
+import io.github.imagify.plugin.ThirdPartyLogs;
 
 /**
  * An ONNX graph run by ONNX Runtime through the Deep Java Library. Thread-safe: ONNX Runtime sessions
@@ -33,6 +34,7 @@ public final class OnnxNetwork implements AutoCloseable {
 		// DJL would otherwise look for other engines and probe a cloud metadata address: we are offline.
 		System.setProperty("ai.djl.onnx.disable_alternative", "true");
 		System.setProperty("OPT_OUT_TRACKING", "true");
+		ThirdPartyLogs.quiet();
 	}
 
 	private final Model model;

@@ -268,6 +268,7 @@ public final class Trainer {
 	 */
 	private Start start(UNetSpec spec, Checkpoint checkpoint, String settings) throws IOException {
 		return PluginClassLoader.asContext(() -> {
+			Nd4jNatives.load();
 			if (config.resume() && checkpoint.exists()) {
 				Checkpoint.State state = checkpoint.loadState();
 				if (!settings.equals(state.settings()))
