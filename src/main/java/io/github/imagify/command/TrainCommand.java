@@ -150,9 +150,7 @@ public class TrainCommand extends ContextCommand {
 			else log.info(String.format("Imagify Train: wrote %s (%s, validation PSNR %.2f dB on normalised data)", model_out,
 					result.holdsMean() ? "the mean of " + result.averaged().epochs() : "best epoch " + result.bestEpoch(), result.validationPsnr()));
 		} catch (Exception | OutOfMemoryError e) {
-			String message = "Imagify Train: " + Errors.message(e);
-			log.error(message);
-			cancel(message);
+			Failure.report(this, log, "Imagify Train", e);
 		} finally {
 			status.clearStatus();
 		}
