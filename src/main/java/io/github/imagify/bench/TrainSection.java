@@ -41,9 +41,10 @@ final class TrainSection {
 		Path folder = Files.createTempDirectory("imagify-bench-train");
 		try {
 			for (int i = 0; i < 4; i++) ImageFiles.write(Inputs.clean8(512, i), folder.resolve("clean" + i + ".png"));
-			TrainingConfig config = new TrainingConfig(folder, null, DegradationSpec.fromMap(info.degradation()), patch, batch, 1,
-					warmUp + steps, number(info.training(), "learning_rate", 1e-3), spec.depth(), spec.baseFilters(), spec.dropout(),
-					spec.residual(), 0.1, 1, folder.resolve("bench-model.zip"), "bench", false, false, null);
+			TrainingConfig config = TrainingConfig.builder().images(folder).degradation(DegradationSpec.fromMap(info.degradation()))
+					.modelOut(folder.resolve("bench-model.zip")).modelName("bench").resume(false).patchSize(patch).batchSize(batch).epochs(1)
+					.stepsPerEpoch(warmUp + steps).learningRate(number(info.training(), "learning_rate", 1e-3)).depth(spec.depth())
+					.baseFilters(spec.baseFilters()).dropout(spec.dropout()).residual(spec.residual()).seed(1).build();
 			List<Long> ends = new ArrayList<>(), endMillis = new ArrayList<>();
 			new Trainer(config, new TrainingListener() {
 				@Override

@@ -115,7 +115,7 @@ public class DenoiseCommand extends ContextCommand {
 				if (Progress.cancelled()) cancel("Imagify Denoise was cancelled; nothing was written for the image in progress");
 			}
 		} catch (Exception | OutOfMemoryError e) {
-			fail(e);
+			Failure.report(this, log, "Imagify Denoise", e);
 		} finally {
 			status.clearStatus();
 		}
@@ -131,12 +131,5 @@ public class DenoiseCommand extends ContextCommand {
 			// the message below
 		}
 		throw new IllegalArgumentException("blur_sigma must be the images' Gaussian blur sigma in pixels, a number > 0 (e.g. 1.5), got '" + text + "'");
-	}
-
-	/** One clear line in the log and as the cancel reason, which the launcher prints and exits non-zero on. */
-	private void fail(Throwable e) {
-		String message = "Imagify Denoise: " + Errors.message(e);
-		log.error(message);
-		cancel(message);
 	}
 }

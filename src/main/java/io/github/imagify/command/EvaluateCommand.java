@@ -103,9 +103,7 @@ public class EvaluateCommand extends ContextCommand {
 				}
 			}
 		} catch (Exception | OutOfMemoryError e) {
-			String message = "Imagify Evaluate: " + Errors.message(e);
-			log.error(message);
-			cancel(message);
+			Failure.report(this, log, "Imagify Evaluate", e);
 		} finally {
 			status.clearStatus();
 		}

@@ -46,9 +46,7 @@ public class ExportCommand extends ContextCommand {
 			log.info(String.format("Imagify Export: wrote %s ('%s', bioimage.io %s) in %.1f s", result.output(), result.name(),
 					BioimageioExport.FORMAT_VERSION, (System.nanoTime() - start) / 1e9));
 		} catch (Exception | OutOfMemoryError e) {
-			String message = "Imagify Export: " + Errors.message(e);
-			log.error(message);
-			cancel(message);
+			Failure.report(this, log, "Imagify Export", e);
 		}
 	}
 

@@ -70,29 +70,29 @@ public class TrainCommand extends ContextCommand {
 	private int factor = 2;
 
 	@Parameter(label = "Patch size", persist = false, required = false)
-	private int patch_size = 128;
+	private int patch_size = TrainingConfig.DEFAULT_PATCH_SIZE;
 
 	@Parameter(label = "Batch size", persist = false, required = false)
-	private int batch_size = 8;
+	private int batch_size = TrainingConfig.DEFAULT_BATCH_SIZE;
 
 	@Parameter(label = "Epochs", persist = false, required = false)
-	private int epochs = 20;
+	private int epochs = TrainingConfig.DEFAULT_EPOCHS;
 
 	@Parameter(label = "Steps per epoch", persist = false, required = false)
-	private int steps_per_epoch = 50;
+	private int steps_per_epoch = TrainingConfig.DEFAULT_STEPS_PER_EPOCH;
 
 	@Parameter(label = "Learning rate", persist = false, required = false)
-	private double learning_rate = 1e-3;
+	private double learning_rate = TrainingConfig.DEFAULT_LEARNING_RATE;
 
 	@Parameter(label = "U-Net depth (poolings)", persist = false, required = false)
-	private int depth = 3;
+	private int depth = TrainingConfig.DEFAULT_DEPTH;
 
 	@Parameter(label = "Filters in the first level", persist = false, required = false,
 			description = "doubled at each level down; with start_from it may exceed the model's: the added filters start unconnected to the output")
-	private int base_filters = 32;
+	private int base_filters = TrainingConfig.DEFAULT_BASE_FILTERS;
 
 	@Parameter(label = "Dropout", persist = false, required = false)
-	private double dropout = 0.1;
+	private double dropout = TrainingConfig.DEFAULT_DROPOUT;
 
 	@Parameter(label = "Predict the clean image directly (not the residual)", persist = false, required = false)
 	private boolean direct = false;
@@ -117,7 +117,7 @@ public class TrainCommand extends ContextCommand {
 	private int average_epochs = 0;
 
 	@Parameter(label = "Random seed", persist = false, required = false)
-	private long seed = 42;
+	private long seed = TrainingConfig.DEFAULT_SEED;
 
 	@Parameter(label = "Start over (ignore an existing checkpoint)", persist = false, required = false)
 	private boolean restart = false;
@@ -135,29 +135,22 @@ public class TrainCommand extends ContextCommand {
 	@Override
 	public void run() {
 		try {
-			if (images == null || images.isBlank())
-				throw new IllegalArgumentException("'images' is not set; give a folder of clean training images");
-			if (model_out == null || model_out.isBlank())
-				throw new IllegalArgumentException("'model_out' is not set; give the model file to write, e.g. model_out=/path/my-model.zip");
-			boolean pairs = degraded != null && !degraded.isBlank();
-			DegradationSpec spec = DegradationSpec.withDefaultNoise(degradation, blur_sigma, noise_sigma, poisson_peak, factor)
-					.withNoiseDraw(noise_sigma_draw);
-			TrainingConfig config = new TrainingConfig(Path.of(images.trim()), pairs ? Path.of(degraded.trim()) : null, spec,
-					patch_size, batch_size, epochs, steps_per_epoch, learning_rate, depth, base_filters, dropout, !direct,
-					0.1, seed, Path.of(model_out.trim()), model_name, !restart, as_grey, start_from, blur_known, refine_convs, as_opponent, luminance_guide,
-					average_epochs);
+			TrainingConfig config = TrainingConfig.builder().images(Keys.path(images)).degraded(Keys.path(degraded)).modelOut(Keys.path(model_out))
+					.degradation(DegradationSpec.withDefaultNoise(degradation, blur_sigma, noise_sigma, poisson_peak, factor).withNoiseDraw(noise_sigma_draw))
+					.patchSize(patch_size).batchSize(batch_size).epochs(epochs).stepsPerEpoch(steps_per_epoch).learningRate(learning_rate)
+					.depth(depth).baseFilters(base_filters).dropout(dropout).residual(!direct).seed(seed).modelName(model_name).resume(!restart)
+					.asGrey(as_grey).startFrom(start_from).blurKnown(blur_known).refineConvs(refine_convs).asOpponent(as_opponent)
+					.luminanceGuide(luminance_guide).averageEpochs(average_epochs).build();
 			if (ij.IJ.getInstance() != null) ij.IJ.resetEscape();
 			ResultsTable table = ResultsTable.getResultsTable(); // per-epoch figures, readable by macros with getResult()
 			table.reset();
-			Trainer.Result result = new Trainer(config, new CommandListener(table)).train();
-			if (result.bestEpoch() > 0) model_file = Path.of(model_out.trim()).toFile();
+			Trainer.Result result = new Trainer(config, new CommandListener(table, config.modelOut())).train();
+			if (result.bestEpoch() > 0) model_file = config.modelOut().toFile();
 			if (result.cancelled()) cancel("Imagify Train was cancelled after " + result.history().size() + " epoch(s); " + model_out + " holds the best complete epoch, and the same settings resume from its checkpoint");
 			else log.info(String.format("Imagify Train: wrote %s (%s, validation PSNR %.2f dB on normalised data)", model_out,
 					result.holdsMean() ? "the mean of " + result.averaged().epochs() : "best epoch " + result.bestEpoch(), result.validationPsnr()));
 		} catch (Exception | OutOfMemoryError e) {
-			String message = "Imagify Train: " + Errors.message(e);
-			log.error(message);
-			cancel(message);
+			Failure.report(this, log, "Imagify Train", e);
 		} finally {
 			status.clearStatus();
 		}
@@ -168,10 +161,10 @@ public class TrainCommand extends ContextCommand {
 		private final ResultsTable table;
 		private final LossPlot plot;
 
-		CommandListener(ResultsTable table) {
+		CommandListener(ResultsTable table, Path modelOut) {
 			this.table = table;
 			boolean gui = !GraphicsEnvironment.isHeadless() && ij.IJ.getInstance() != null;
-			this.plot = gui ? new LossPlot("Imagify Train: loss of " + Path.of(model_out.trim()).getFileName()) : null;
+			this.plot = gui ? new LossPlot("Imagify Train: loss of " + modelOut.getFileName()) : null;
 		}
 
 		@Override

@@ -12,8 +12,8 @@ import io.github.imagify.image.Normalization;
 import io.github.imagify.model.UNetSpec;
 
 /**
- * Everything a training run needs, as the Train command's keys give it. The network's channel count
- * comes from the images.
+ * Everything a training run needs, as the Train command's keys give it: made by name with {@link #builder()}, which
+ * starts from the keys' defaults, and checked as a whole when built. The network's channel count comes from the images.
  *
  * @param images         folder of clean images
  * @param degraded       folder of degraded partners with the same names (pairs mode), or null for synthetic degradation
@@ -38,10 +38,22 @@ public record TrainingConfig(Path images, Path degraded, DegradationSpec degrada
 
 	public static final Normalization NORMALIZATION = Normalization.DEFAULT;
 
-	/** Checks every value and says which key is wrong and what is allowed. */
+	/** The defaults of the Train keys that have one other than off, zero or empty. */
+	public static final int DEFAULT_PATCH_SIZE = 128, DEFAULT_BATCH_SIZE = 8, DEFAULT_EPOCHS = 20, DEFAULT_STEPS_PER_EPOCH = 50,
+			DEFAULT_DEPTH = 3, DEFAULT_BASE_FILTERS = 32;
+	public static final double DEFAULT_LEARNING_RATE = 1e-3, DEFAULT_DROPOUT = 0.1;
+	public static final long DEFAULT_SEED = 42;
+	/** The share of the images' area held out for validation; not a key. */
+	static final double VALIDATION_FRACTION = 0.1;
+
+	/**
+	 * Checks every value, and every combination of values, and says which key is wrong and what is allowed. Use
+	 * {@link #builder()}: this constructor's positional arguments are the builder's business.
+	 */
 	public TrainingConfig {
-		if (images == null) throw new IllegalArgumentException("images is not set; give a folder of clean training images");
-		if (modelOut == null) throw new IllegalArgumentException("model_out is not set; give the model file to write, e.g. model_out=/path/denoise.zip");
+		if (images == null) throw new IllegalArgumentException("'images' is not set; give a folder of clean training images");
+		if (modelOut == null) throw new IllegalArgumentException("'model_out' is not set; give the model file to write, e.g. model_out=/path/my-model.zip");
+		if (degradation == null) throw new IllegalArgumentException("degradation is not set; give one of " + DegradationSpec.TYPES);
 		// checked now, not when the first epoch is done and the model is written
 		if (java.nio.file.Files.isDirectory(modelOut))
 			throw new IllegalArgumentException("model_out " + modelOut + " is a folder; give a file name in it, e.g. " + modelOut.resolve("model.zip"));
@@ -78,50 +90,6 @@ public record TrainingConfig(Path images, Path degraded, DegradationSpec degrada
 			String f = modelOut.getFileName().toString();
 			modelName = f.contains(".") ? f.substring(0, f.lastIndexOf('.')) : f;
 		}
-	}
-
-	/** Settings without weight averaging. */
-	public TrainingConfig(Path images, Path degraded, DegradationSpec degradation, int patchSize, int batchSize, int epochs,
-			int stepsPerEpoch, double learningRate, int depth, int baseFilters, double dropout, boolean residual,
-			double validationFraction, long seed, Path modelOut, String modelName, boolean resume, boolean asGrey, String startFrom,
-			boolean blurKnown, int refineConvs, boolean asOpponent, boolean luminanceGuide) {
-		this(images, degraded, degradation, patchSize, batchSize, epochs, stepsPerEpoch, learningRate, depth, baseFilters, dropout, residual,
-				validationFraction, seed, modelOut, modelName, resume, asGrey, startFrom, blurKnown, refineConvs, asOpponent, luminanceGuide, 0);
-	}
-
-	/** Settings without a luminance guide. */
-	public TrainingConfig(Path images, Path degraded, DegradationSpec degradation, int patchSize, int batchSize, int epochs,
-			int stepsPerEpoch, double learningRate, int depth, int baseFilters, double dropout, boolean residual,
-			double validationFraction, long seed, Path modelOut, String modelName, boolean resume, boolean asGrey, String startFrom,
-			boolean blurKnown, int refineConvs, boolean asOpponent) {
-		this(images, degraded, degradation, patchSize, batchSize, epochs, stepsPerEpoch, learningRate, depth, baseFilters, dropout, residual,
-				validationFraction, seed, modelOut, modelName, resume, asGrey, startFrom, blurKnown, refineConvs, asOpponent, false);
-	}
-
-	/** Settings for images as they are or in grey. */
-	public TrainingConfig(Path images, Path degraded, DegradationSpec degradation, int patchSize, int batchSize, int epochs,
-			int stepsPerEpoch, double learningRate, int depth, int baseFilters, double dropout, boolean residual,
-			double validationFraction, long seed, Path modelOut, String modelName, boolean resume, boolean asGrey, String startFrom,
-			boolean blurKnown, int refineConvs) {
-		this(images, degraded, degradation, patchSize, batchSize, epochs, stepsPerEpoch, learningRate, depth, baseFilters, dropout, residual,
-				validationFraction, seed, modelOut, modelName, resume, asGrey, startFrom, blurKnown, refineConvs, false, false);
-	}
-
-	/** Settings without refinement convolutions. */
-	public TrainingConfig(Path images, Path degraded, DegradationSpec degradation, int patchSize, int batchSize, int epochs,
-			int stepsPerEpoch, double learningRate, int depth, int baseFilters, double dropout, boolean residual,
-			double validationFraction, long seed, Path modelOut, String modelName, boolean resume, boolean asGrey, String startFrom,
-			boolean blurKnown) {
-		this(images, degraded, degradation, patchSize, batchSize, epochs, stepsPerEpoch, learningRate, depth, baseFilters, dropout, residual,
-				validationFraction, seed, modelOut, modelName, resume, asGrey, startFrom, blurKnown, 0, false, false);
-	}
-
-	/** A blind model's settings. */
-	public TrainingConfig(Path images, Path degraded, DegradationSpec degradation, int patchSize, int batchSize, int epochs,
-			int stepsPerEpoch, double learningRate, int depth, int baseFilters, double dropout, boolean residual,
-			double validationFraction, long seed, Path modelOut, String modelName, boolean resume, boolean asGrey, String startFrom) {
-		this(images, degraded, degradation, patchSize, batchSize, epochs, stepsPerEpoch, learningRate, depth, baseFilters, dropout, residual,
-				validationFraction, seed, modelOut, modelName, resume, asGrey, startFrom, false, 0, false, false);
 	}
 
 	/** The synthetic degradation as training patches are made with it: one that says its blur sigma when the model is told it. */
@@ -170,5 +138,60 @@ public record TrainingConfig(Path images, Path degraded, DegradationSpec degrada
 	/** The first epoch (1-based) whose weights enter the average; past the last epoch when averaging is off. */
 	int firstAveragedEpoch() {
 		return averageEpochs == 0 ? epochs + 1 : epochs - averageEpochs + 1;
+	}
+
+	/** A builder at the keys' defaults: no degradation, which must be set, nor images or model file. */
+	public static Builder builder() {
+		return new Builder();
+	}
+
+	/** Sets a training run's values by name; {@link #build()} checks them. One setter per record component. */
+	public static final class Builder {
+		private Path images, degraded, modelOut;
+		private DegradationSpec degradation;
+		private int patchSize = DEFAULT_PATCH_SIZE, batchSize = DEFAULT_BATCH_SIZE, epochs = DEFAULT_EPOCHS, stepsPerEpoch = DEFAULT_STEPS_PER_EPOCH;
+		private double learningRate = DEFAULT_LEARNING_RATE;
+		private int depth = DEFAULT_DEPTH, baseFilters = DEFAULT_BASE_FILTERS;
+		private double dropout = DEFAULT_DROPOUT;
+		private boolean residual = true;
+		private double validationFraction = VALIDATION_FRACTION;
+		private long seed = DEFAULT_SEED;
+		private String modelName, startFrom;
+		private boolean resume = true, asGrey, blurKnown, asOpponent, luminanceGuide;
+		private int refineConvs, averageEpochs;
+
+		private Builder() {}
+
+		public Builder images(Path v) { images = v; return this; }
+		public Builder degraded(Path v) { degraded = v; return this; }
+		public Builder degradation(DegradationSpec v) { degradation = v; return this; }
+		public Builder patchSize(int v) { patchSize = v; return this; }
+		public Builder batchSize(int v) { batchSize = v; return this; }
+		public Builder epochs(int v) { epochs = v; return this; }
+		public Builder stepsPerEpoch(int v) { stepsPerEpoch = v; return this; }
+		public Builder learningRate(double v) { learningRate = v; return this; }
+		public Builder depth(int v) { depth = v; return this; }
+		public Builder baseFilters(int v) { baseFilters = v; return this; }
+		public Builder dropout(double v) { dropout = v; return this; }
+		public Builder residual(boolean v) { residual = v; return this; }
+		public Builder validationFraction(double v) { validationFraction = v; return this; }
+		public Builder seed(long v) { seed = v; return this; }
+		public Builder modelOut(Path v) { modelOut = v; return this; }
+		public Builder modelName(String v) { modelName = v; return this; }
+		public Builder resume(boolean v) { resume = v; return this; }
+		public Builder asGrey(boolean v) { asGrey = v; return this; }
+		public Builder startFrom(String v) { startFrom = v; return this; }
+		public Builder blurKnown(boolean v) { blurKnown = v; return this; }
+		public Builder refineConvs(int v) { refineConvs = v; return this; }
+		public Builder asOpponent(boolean v) { asOpponent = v; return this; }
+		public Builder luminanceGuide(boolean v) { luminanceGuide = v; return this; }
+		public Builder averageEpochs(int v) { averageEpochs = v; return this; }
+
+		/** The checked settings; an IllegalArgumentException names the key that is wrong. */
+		public TrainingConfig build() {
+			return new TrainingConfig(images, degraded, degradation, patchSize, batchSize, epochs, stepsPerEpoch, learningRate, depth,
+					baseFilters, dropout, residual, validationFraction, seed, modelOut, modelName, resume, asGrey, startFrom, blurKnown,
+					refineConvs, asOpponent, luminanceGuide, averageEpochs);
+		}
 	}
 }

@@ -29,9 +29,15 @@ class TrainerTest {
 	@TempDir
 	Path dir;
 
+	/** A tiny U-Net on 32x32 patches (depth 2, 8 base filters, no dropout, seed 5), started afresh; each test sets the rest by name. */
+	static TrainingConfig.Builder tiny(Path images, DegradationSpec degradation, Path out) {
+		return TrainingConfig.builder().images(images).degradation(degradation).modelOut(out).patchSize(32).depth(2).baseFilters(8).dropout(0)
+				.seed(5).resume(false);
+	}
+
 	TrainingConfig config(Path images, Path out, int epochs, boolean resume) {
-		return new TrainingConfig(images, null, DegradationSpec.of("gaussian_noise", "", "30", 0, 2), 32, 8, epochs, 12, 3e-3,
-				2, 8, 0.0, true, 0.1, 5, out, null, resume, false, null);
+		return tiny(images, DegradationSpec.of("gaussian_noise", "", "30", 0, 2), out).epochs(epochs).stepsPerEpoch(12).learningRate(3e-3)
+				.resume(resume).build();
 	}
 
 	@Test
@@ -75,8 +81,8 @@ class TrainerTest {
 		Path images = TestImages.folder(dir, "clean", 3, 96, 10);
 		Path first = dir.resolve("first.zip");
 		Trainer.Result scratch = new Trainer(config(images, first, 3, false), null).train();
-		TrainingConfig fromFirst = new TrainingConfig(images, null, DegradationSpec.of("gaussian_noise", "", "30", 0, 2), 32, 8, 1, 12, 3e-3,
-				2, 8, 0.0, true, 0.1, 5, dir.resolve("tuned.zip"), null, false, false, first.toString());
+		TrainingConfig fromFirst = tiny(images, DegradationSpec.of("gaussian_noise", "", "30", 0, 2), dir.resolve("tuned.zip"))
+				.epochs(1).stepsPerEpoch(12).learningRate(3e-3).startFrom(first.toString()).build();
 		List<String> log = new java.util.ArrayList<>();
 		Trainer.Result tuned = new Trainer(fromFirst, new TrainingListener() {
 			@Override
@@ -92,22 +98,22 @@ class TrainerTest {
 		assertEquals("first", ((Map<?, ?>) chain.get(0)).get("model"));
 		assertEquals(3.0, ((Number) ((Map<?, ?>) ((Map<?, ?>) chain.get(0)).get("training")).get("epochs")).doubleValue());
 		// fine-tuned again: the chain grows by one entry, nearest first, and its nesting stays the same
-		TrainingConfig again = new TrainingConfig(images, null, DegradationSpec.of("gaussian_noise", "", "30", 0, 2), 32, 8, 1, 12, 1e-3,
-				2, 8, 0.0, true, 0.1, 5, dir.resolve("again.zip"), null, false, false, dir.resolve("tuned.zip").toString());
+		TrainingConfig again = tiny(images, DegradationSpec.of("gaussian_noise", "", "30", 0, 2), dir.resolve("again.zip"))
+				.epochs(1).stepsPerEpoch(12).startFrom(dir.resolve("tuned.zip").toString()).build();
 		new Trainer(again, null).train();
 		List<?> longer = (List<?>) ModelFile.read(dir.resolve("again.zip")).info().training().get("start_from_chain");
 		assertEquals(List.of("tuned", "first"), longer.stream().map(e -> ((Map<?, ?>) e).get("model")).toList());
 		assertFalse(((Map<?, ?>) ((Map<?, ?>) longer.get(0)).get("training")).containsKey("start_from_chain"));
 
-		TrainingConfig otherShape = new TrainingConfig(images, null, DegradationSpec.of("gaussian_noise", "", "30", 0, 2), 32, 8, 1, 12, 3e-3,
-				2, 4, 0.0, true, 0.1, 5, dir.resolve("narrow.zip"), null, false, false, first.toString());
+		TrainingConfig otherShape = tiny(images, DegradationSpec.of("gaussian_noise", "", "30", 0, 2), dir.resolve("narrow.zip"))
+				.epochs(1).stepsPerEpoch(12).learningRate(3e-3).baseFilters(4).startFrom(first.toString()).build();
 		var e = assertThrows(IllegalArgumentException.class, () -> new Trainer(otherShape, null).train());
 		assertTrue(e.getMessage().contains("set depth=2,base_filters=8,direct=false (or a larger base_filters)"), e.getMessage());
 		assertFalse(java.nio.file.Files.exists(dir.resolve("narrow.zip")));
 		Path rgbNetwork = dir.resolve("rgb-network.zip");
 		io.github.imagify.testing.TestModels.randomModel(3, 2, 8, 1).write(rgbNetwork);
-		TrainingConfig rgbModel = new TrainingConfig(images, null, DegradationSpec.of("gaussian_noise", "", "30", 0, 2), 32, 8, 1, 12, 3e-3,
-				2, 8, 0.0, true, 0.1, 5, dir.resolve("rgb.zip"), null, false, false, rgbNetwork.toString());
+		TrainingConfig rgbModel = tiny(images, DegradationSpec.of("gaussian_noise", "", "30", 0, 2), dir.resolve("rgb.zip"))
+				.epochs(1).stepsPerEpoch(12).learningRate(3e-3).startFrom(rgbNetwork.toString()).build();
 		assertTrue(assertThrows(IllegalArgumentException.class, () -> new Trainer(rgbModel, null).train()).getMessage()
 				.contains("takes 3-channel images but the training images have 1"));
 	}
@@ -122,8 +128,8 @@ class TrainerTest {
 		DegradationSpec noise = DegradationSpec.of("gaussian_noise", "", "30", 0, 2);
 		Path out = dir.resolve("opponent.zip");
 		List<String> log = new java.util.ArrayList<>();
-		Trainer.Result r = new Trainer(new TrainingConfig(images, null, noise, 32, 8, 4, 12, 3e-3, 2, 8, 0.0, true, 0.1, 5, out, null, false,
-				false, null, false, 0, true), new TrainingListener() {
+		Trainer.Result r = new Trainer(tiny(images, noise, out).epochs(4).stepsPerEpoch(12).learningRate(3e-3).asOpponent(true).build(),
+				new TrainingListener() {
 					@Override
 					public void log(String message) { log.add(message); }
 				}).train();
@@ -144,17 +150,17 @@ class TrainerTest {
 		}
 
 		Path grey = TestImages.folder(dir, "grey", 1, 64, 3);
-		var both = assertThrows(IllegalArgumentException.class, () -> new TrainingConfig(images, null, noise, 32, 8, 1, 1, 1e-3, 2, 8, 0, true,
-				0.1, 1, out, null, false, true, null, false, 0, true));
+		var both = assertThrows(IllegalArgumentException.class, () -> tiny(images, noise, out).epochs(1).stepsPerEpoch(1)
+				.seed(1).asGrey(true).asOpponent(true).build());
 		assertTrue(both.getMessage().contains("as_grey and as_opponent"), both.getMessage());
-		var pairs = assertThrows(IllegalArgumentException.class, () -> new TrainingConfig(images, grey, noise, 32, 8, 1, 1, 1e-3, 2, 8, 0, true,
-				0.1, 1, out, null, false, false, null, false, 0, true));
+		var pairs = assertThrows(IllegalArgumentException.class, () -> tiny(images, noise, out).degraded(grey).epochs(1).stepsPerEpoch(1)
+				.seed(1).asOpponent(true).build());
 		assertTrue(pairs.getMessage().contains("needs a synthetic degradation"), pairs.getMessage());
-		var poisson = assertThrows(IllegalArgumentException.class, () -> new TrainingConfig(images, null,
-				DegradationSpec.of("poisson_noise", "", "", 30, 2), 32, 8, 1, 1, 1e-3, 2, 8, 0, true, 0.1, 1, out, null, false, false, null, false, 0, true));
+		var poisson = assertThrows(IllegalArgumentException.class, () -> tiny(images, DegradationSpec.of("poisson_noise", "", "", 30, 2), out)
+				.epochs(1).stepsPerEpoch(1).seed(1).asOpponent(true).build());
 		assertTrue(poisson.getMessage().contains("poisson_noise"), poisson.getMessage());
-		var greyImages = assertThrows(java.io.IOException.class, () -> new Trainer(new TrainingConfig(grey, null, noise, 32, 8, 1, 1, 1e-3, 2, 8, 0,
-				true, 0.1, 1, dir.resolve("never.zip"), null, false, false, null, false, 0, true), null).train());
+		var greyImages = assertThrows(java.io.IOException.class, () -> new Trainer(tiny(grey, noise, dir.resolve("never.zip"))
+				.epochs(1).stepsPerEpoch(1).seed(1).asOpponent(true).build(), null).train());
 		assertTrue(greyImages.getMessage().contains("is not RGB"), greyImages.getMessage());
 		assertFalse(Files.exists(dir.resolve("never.zip")));
 	}
@@ -169,11 +175,11 @@ class TrainerTest {
 		Path images = TestImages.rgbFolder(dir, "rgb", 3, 96, 30);
 		DegradationSpec noise = DegradationSpec.of("gaussian_noise", "", "30", 0, 2);
 		Path grey = dir.resolve("grey.zip"), guided = dir.resolve("guided.zip");
-		new Trainer(new TrainingConfig(images, null, noise, 32, 8, 1, 6, 3e-3, 2, 8, 0.0, true, 0.1, 5, grey, null, false, false, null, false, 0, true),
+		new Trainer(tiny(images, noise, grey).epochs(1).stepsPerEpoch(6).learningRate(3e-3).asOpponent(true).build(),
 				null).train();
 		List<String> log = new java.util.ArrayList<>();
-		Trainer.Result r = new Trainer(new TrainingConfig(images, null, noise, 32, 8, 3, 12, 3e-3, 2, 8, 0.0, true, 0.1, 5, guided, null, false,
-				false, grey.toString(), false, 0, true, true), new TrainingListener() {
+		Trainer.Result r = new Trainer(tiny(images, noise, guided).epochs(3).stepsPerEpoch(12).learningRate(3e-3)
+				.startFrom(grey.toString()).asOpponent(true).luminanceGuide(true).build(), new TrainingListener() {
 					@Override
 					public void log(String message) { log.add(message); }
 				}).train();
@@ -209,22 +215,22 @@ class TrainerTest {
 
 		// fine-tuning the told model keeps its grey model for the luminance
 		Path again = dir.resolve("again.zip");
-		new Trainer(new TrainingConfig(images, null, noise, 32, 8, 1, 6, 1e-3, 2, 8, 0.0, true, 0.1, 6, again, null, false,
-				false, guided.toString(), false, 0, true, true), null).train();
+		new Trainer(tiny(images, noise, again).epochs(1).stepsPerEpoch(6).seed(6).startFrom(guided.toString())
+				.asOpponent(true).luminanceGuide(true).build(), null).train();
 		assertEquals(grey.toString(), ModelFile.read(again).info().training().get(io.github.imagify.modelfile.ModelInfo.LUMINANCE_MODEL));
 		try (Restorer tuned = new Restorer(ModelFile.read(again), 64, 1)) {
 			assertEquals("grey", tuned.luminanceModel().name());
 		}
 
-		var noOpponent = assertThrows(IllegalArgumentException.class, () -> new TrainingConfig(images, null, noise, 32, 8, 1, 1, 1e-3, 2, 8, 0, true,
-				0.1, 1, guided, null, false, false, grey.toString(), false, 0, false, true));
+		var noOpponent = assertThrows(IllegalArgumentException.class, () -> tiny(images, noise, guided).epochs(1).stepsPerEpoch(1).seed(1)
+				.startFrom(grey.toString()).luminanceGuide(true).build());
 		assertTrue(noOpponent.getMessage().contains("set as_opponent=true"), noOpponent.getMessage());
-		var noStart = assertThrows(IllegalArgumentException.class, () -> new TrainingConfig(images, null, noise, 32, 8, 1, 1, 1e-3, 2, 8, 0, true,
-				0.1, 1, guided, null, false, false, null, false, 0, true, true));
+		var noStart = assertThrows(IllegalArgumentException.class, () -> tiny(images, noise, guided).epochs(1).stepsPerEpoch(1)
+				.seed(1).asOpponent(true).luminanceGuide(true).build());
 		assertTrue(noStart.getMessage().contains("needs start_from"), noStart.getMessage());
 		// a told model cannot start a blind one
-		TrainingConfig blindFromTold = new TrainingConfig(images, null, noise, 32, 8, 1, 1, 1e-3, 2, 8, 0, true, 0.1, 1, dir.resolve("b.zip"), null,
-				false, false, guided.toString(), false, 0, true);
+		TrainingConfig blindFromTold = tiny(images, noise, dir.resolve("b.zip")).epochs(1).stepsPerEpoch(1).seed(1)
+				.startFrom(guided.toString()).asOpponent(true).build();
 		assertTrue(assertThrows(IllegalArgumentException.class, () -> new Trainer(blindFromTold, null).train()).getMessage()
 				.contains("is told the luminance; set as_opponent=true,luminance_guide=true"));
 	}
@@ -239,10 +245,10 @@ class TrainerTest {
 		Path images = TestImages.folder(dir, "clean", 3, 96, 12);
 		DegradationSpec noise = DegradationSpec.of("gaussian_noise", "", "20", 0, 2);
 		Path plain = dir.resolve("plain.zip"), refined = dir.resolve("refined.zip");
-		new Trainer(new TrainingConfig(images, null, noise, 32, 8, 1, 6, 3e-3, 2, 8, 0.0, true, 0.1, 5, plain, null, false, false, null), null).train();
+		new Trainer(tiny(images, noise, plain).epochs(1).stepsPerEpoch(6).learningRate(3e-3).build(), null).train();
 		List<String> log = new java.util.ArrayList<>();
-		new Trainer(new TrainingConfig(images, null, noise, 32, 8, 1, 6, 1e-3, 2, 8, 0.0, true, 0.1, 5, refined, null, false, false,
-				plain.toString(), false, 2), new TrainingListener() {
+		new Trainer(tiny(images, noise, refined).epochs(1).stepsPerEpoch(6).startFrom(plain.toString()).refineConvs(2).build(),
+				new TrainingListener() {
 					@Override
 					public void log(String message) { log.add(message); }
 				}).train();
@@ -251,8 +257,8 @@ class TrainerTest {
 		assertEquals(2, UNetSpec.fromMap(model.info().network()).refineConvs());
 		assertEquals(ModelFile.read(plain).info().context() + 2, model.info().context());
 		assertRestoresThroughOnnxRuntime(model, noise);
-		TrainingConfig fewer = new TrainingConfig(images, null, noise, 32, 8, 1, 6, 1e-3, 2, 8, 0.0, true, 0.1, 5, dir.resolve("fewer.zip"), null,
-				false, false, refined.toString(), false, 1);
+		TrainingConfig fewer = tiny(images, noise, dir.resolve("fewer.zip")).epochs(1).stepsPerEpoch(6).startFrom(refined.toString()).refineConvs(1)
+				.build();
 		assertTrue(assertThrows(IllegalArgumentException.class, () -> new Trainer(fewer, null).train()).getMessage()
 				.contains("has 2 refinement convolutions; set refine_convs=2"));
 	}
@@ -278,17 +284,17 @@ class TrainerTest {
 		Path images = TestImages.folder(dir, "clean", 3, 96, 12);
 		DegradationSpec noise = DegradationSpec.of("gaussian_noise", "", "20", 0, 2);
 		Path narrow = dir.resolve("narrow.zip"), wide = dir.resolve("wide.zip"), fresh = dir.resolve("fresh.zip");
-		new Trainer(new TrainingConfig(images, null, noise, 32, 8, 5, 8, 3e-3, 2, 4, 0.0, true, 0.1, 5, narrow, null, false, false, null), null).train();
+		new Trainer(tiny(images, noise, narrow).epochs(5).stepsPerEpoch(8).learningRate(3e-3).baseFilters(4).build(), null).train();
 		List<String> log = new java.util.ArrayList<>();
 		// learning rate ~0: the first epoch's validation shows where training started
-		Trainer.Result widened = new Trainer(new TrainingConfig(images, null, noise, 32, 8, 1, 2, 1e-9, 2, 6, 0.0, true, 0.1, 5, wide, null, false,
-				false, narrow.toString()), new TrainingListener() {
+		Trainer.Result widened = new Trainer(tiny(images, noise, wide).epochs(1).stepsPerEpoch(2).learningRate(1e-9).baseFilters(6)
+				.startFrom(narrow.toString()).build(), new TrainingListener() {
 					@Override
 					public void log(String message) { log.add(message); }
 				}).train();
 		assertTrue(log.stream().anyMatch(l -> l.contains("with 4 base filters: the added filters start unconnected to the output")), log.toString());
-		Trainer.Result fromScratch = new Trainer(new TrainingConfig(images, null, noise, 32, 8, 1, 2, 1e-9, 2, 6, 0.0, true, 0.1, 5, fresh, null,
-				false, false, null), null).train();
+		Trainer.Result fromScratch = new Trainer(tiny(images, noise, fresh).epochs(1).stepsPerEpoch(2).learningRate(1e-9).baseFilters(6).build(), null)
+				.train();
 		double narrowBest = ((Number) ModelFile.read(narrow).info().training().get("best_validation_loss")).doubleValue();
 		double widenedFirst = widened.history().get(0).validationLoss();
 		assertEquals(narrowBest, widenedFirst, 1e-3 * narrowBest, "the widened network starts where the model ended");
@@ -309,9 +315,9 @@ class TrainerTest {
 		Path images = TestImages.folder(dir, "clean", 3, 96, 10);
 		DegradationSpec blur = DegradationSpec.of("gaussian_blur", "1-2", "1", 0, 2);
 		Path blind = dir.resolve("blind.zip"), told = dir.resolve("told.zip");
-		new Trainer(new TrainingConfig(images, null, blur, 32, 8, 2, 12, 3e-3, 2, 8, 0.0, true, 0.1, 5, blind, null, false, false, null), null).train();
-		TrainingConfig tell = new TrainingConfig(images, null, blur, 32, 8, 3, 12, 3e-3, 2, 8, 0.0, true, 0.1, 5, told, null, false, false,
-				blind.toString(), true);
+		new Trainer(tiny(images, blur, blind).epochs(2).stepsPerEpoch(12).learningRate(3e-3).build(), null).train();
+		TrainingConfig tell = tiny(images, blur, told).epochs(3).stepsPerEpoch(12).learningRate(3e-3).startFrom(blind.toString()).blurKnown(true)
+				.build();
 		List<String> log = new java.util.ArrayList<>();
 		Trainer.Result r = new Trainer(tell, new TrainingListener() {
 			@Override
@@ -333,13 +339,13 @@ class TrainerTest {
 			assertTrue(after > before, "PSNR " + before + " -> " + after);
 		}
 
-		TrainingConfig blindFromTold = new TrainingConfig(images, null, blur, 32, 8, 1, 12, 3e-3, 2, 8, 0.0, true, 0.1, 5, dir.resolve("x.zip"),
-				null, false, false, told.toString());
+		TrainingConfig blindFromTold = tiny(images, blur, dir.resolve("x.zip")).epochs(1).stepsPerEpoch(12).learningRate(3e-3)
+				.startFrom(told.toString()).build();
 		assertTrue(assertThrows(IllegalArgumentException.class, () -> new Trainer(blindFromTold, null).train()).getMessage()
 				.contains("is told the blur sigma; set blur_known=true"));
 		var noise = DegradationSpec.of("gaussian_noise", "", "30", 0, 2);
-		assertTrue(assertThrows(IllegalArgumentException.class, () -> new TrainingConfig(images, null, noise, 32, 8, 1, 12, 3e-3, 2, 8, 0.0, true,
-				0.1, 5, dir.resolve("y.zip"), null, false, false, null, true)).getMessage().contains("blur_known=true needs degradation='gaussian_blur'"));
+		assertTrue(assertThrows(IllegalArgumentException.class, () -> tiny(images, noise, dir.resolve("y.zip")).epochs(1).stepsPerEpoch(12)
+				.learningRate(3e-3).blurKnown(true).build()).getMessage().contains("blur_known=true needs degradation='gaussian_blur'"));
 	}
 
 	@Test
@@ -361,8 +367,8 @@ class TrainerTest {
 		assertEquals(1, r.history().get(0).epoch());
 
 		// other settings: a clear refusal, not a silent mix
-		TrainingConfig other = new TrainingConfig(images, null, DegradationSpec.of("gaussian_noise", "", "10", 0, 2), 32, 8, 4, 12, 3e-3,
-				2, 8, 0.0, true, 0.1, 5, out, null, true, false, null);
+		TrainingConfig other = tiny(images, DegradationSpec.of("gaussian_noise", "", "10", 0, 2), out)
+				.epochs(4).stepsPerEpoch(12).learningRate(3e-3).resume(true).build();
 		var e = assertThrows(IllegalArgumentException.class, () -> new Trainer(other, null).train());
 		assertTrue(e.getMessage().contains("other settings"), e.getMessage());
 	}
@@ -372,8 +378,8 @@ class TrainerTest {
 	}
 
 	TrainingConfig averaging(Path images, Path out, int epochs, int averageEpochs, String startFrom, double learningRate) {
-		return new TrainingConfig(images, null, DegradationSpec.of("gaussian_noise", "", "30", 0, 2), 32, 8, epochs, 12, learningRate,
-				2, 8, 0.0, true, 0.1, 5, out, null, true, false, startFrom, false, 0, false, false, averageEpochs);
+		return tiny(images, DegradationSpec.of("gaussian_noise", "", "30", 0, 2), out).epochs(epochs).stepsPerEpoch(12).learningRate(learningRate)
+				.resume(true).startFrom(startFrom).averageEpochs(averageEpochs).build();
 	}
 
 	/**
@@ -495,10 +501,10 @@ class TrainerTest {
 		Path out = dir.resolve("m.zip");
 		DegradationSpec noise = DegradationSpec.of("gaussian_noise", "", "25", 0, 2);
 		assertTrue(assertThrows(IllegalArgumentException.class,
-				() -> new TrainingConfig(images, null, noise, 30, 8, 1, 1, 1e-3, 2, 8, 0, true, 0.1, 1, out, null, false, false, null))
+				() -> tiny(images, noise, out).patchSize(30).epochs(1).stepsPerEpoch(1).seed(1).build())
 				.getMessage().contains("patch_size"));
 		assertTrue(assertThrows(IllegalArgumentException.class,
-				() -> new TrainingConfig(images, null, noise, 32, 8, 0, 1, 1e-3, 2, 8, 0, true, 0.1, 1, out, null, false, false, null))
+				() -> tiny(images, noise, out).epochs(0).stepsPerEpoch(1).seed(1).build())
 				.getMessage().contains("epochs"));
 		assertTrue(assertThrows(IllegalArgumentException.class, () -> DegradationSpec.of("gaussian_noise", "", "-3", 0, 2).validate())
 				.getMessage().contains("noise_sigma"));
