@@ -5,7 +5,7 @@ import org.scijava.log.LogService;
 
 /**
  * The one way a command fails: one clear line in the log and as the command's cancel reason, which the launcher
- * prints and exits non-zero on. Every command's failure passes here, so what a failure must also do is done once.
+ * prints and exits non-zero on; an ImageJ macro that ran the command stops there. Every command's failure passes here, so what a failure must also do is done once.
  */
 final class Failure {
 
@@ -16,5 +16,6 @@ final class Failure {
 		String message = name + ": " + Errors.message(e);
 		log.error(message);
 		command.cancel(message);
+		MacroHandoff.stopMacro(message); // a macro that ran the command must not go on as if it had succeeded
 	}
 }

@@ -33,6 +33,22 @@ final class MacroHandoff {
 		return macros;
 	}
 
+	/**
+	 * Stops the ImageJ macro waiting for a command that failed, as ImageJ's own commands stop theirs: the
+	 * interpreter reports {@code message} (a "Macro Error" dialog in the GUI, nothing more headless, where the
+	 * command has logged it) and runs no further statement, so a later {@code saveAs} cannot save the unrestored
+	 * input under the output's name. Nothing happens when no macro runs.
+	 */
+	static void stopMacro(String message) {
+		Interpreter macro = Interpreter.getInstance();
+		if (macro == null || macroThreads().isEmpty()) return;
+		try {
+			macro.abort(message);
+		} catch (RuntimeException e) {
+			// the interpreter unwinds with RuntimeException(Macro.MACRO_CANCELED), meant for its own thread: not ours
+		}
+	}
+
 	/** Threads with ImageJ's macro interpreter on their stack: the macro waiting for this command is one of them. */
 	static List<Thread> macroThreads() {
 		List<Thread> threads = new ArrayList<>();
