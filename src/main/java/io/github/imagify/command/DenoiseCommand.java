@@ -1,8 +1,5 @@
 package io.github.imagify.command;
 
-import java.nio.file.Path;
-import java.util.List;
-
 import org.scijava.ItemIO;
 import org.scijava.app.StatusService;
 import org.scijava.command.Command;
@@ -12,9 +9,7 @@ import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 
 import ij.ImagePlus;
-import io.github.imagify.imagej.restore.FileRestorer;
-import io.github.imagify.imagej.restore.ModelChoice;
-import io.github.imagify.restore.RestoreListener;
+import io.github.imagify.imagej.restore.Restoration;
 import io.github.imagify.restore.Restorer;
 import io.github.imagify.restore.Shard;
 
@@ -79,46 +74,33 @@ public class DenoiseCommand extends ContextCommand {
 	@Override
 	public void run() {
 		try {
-			boolean batch = input != null && !input.isBlank();
-			String type = output_type == null || output_type.isBlank() ? FLOAT : output_type.trim().toLowerCase(java.util.Locale.ROOT);
-			if (!type.equals(FLOAT) && !type.equals(INPUT))
-				throw new IllegalArgumentException("output_type must be 'float' or 'input', got '" + output_type + "'");
-			boolean keepBitDepth = type.equals(INPUT);
-			if (ij.IJ.getInstance() != null) ij.IJ.resetEscape();
+			boolean keepBitDepth = keepBitDepth(output_type);
 			Shard part = shard == null || shard.isBlank() ? null : Shard.parse(shard);
-			if ((part != null || stitch) && !batch)
-				throw new IllegalArgumentException((stitch ? "stitch" : "shard") + " works on files: set input=<file or folder> and output=<file or folder>");
-			if (part != null && stitch)
-				throw new IllegalArgumentException("stitch=true assembles the bands of all shards: leave out 'shard' in the stitch step");
-			if (!batch && image == null)
-				throw new IllegalArgumentException("No image to restore: open an image, or set input=<file or folder> and output=<file or folder>");
-			try (ModelChoice models = new ModelChoice(model, tile_size, threads, Ensemble.parse(ensemble), blurSigma(blur_sigma), log::info)) {
-				RestoreListener listener = new CommandRestoreListener("Imagify Denoise", status, log);
-				if (batch) {
-					if (output == null || output.isBlank())
-						throw new IllegalArgumentException("'input' is set but 'output' is not; give an output file or folder");
-					FileRestorer files = new FileRestorer(models, keepBitDepth);
-					if (stitch) {
-						files.stitch(Path.of(input.trim()), Path.of(output.trim()), listener);
-					} else {
-						List<Path> written = files.restore(Path.of(input.trim()), Path.of(output.trim()), part, listener);
-						log.info("Imagify Denoise: wrote " + written.size() + " image(s)");
-					}
-				} else {
-					long start = System.nanoTime();
-					restored = models.forImage(image).restore(image, keepBitDepth, listener);
-					if (restored != null) {
-						log.info(String.format("Imagify Denoise: restored '%s' in %.1f s", image.getTitle(), (System.nanoTime() - start) / 1e9));
-						MacroHandoff.makeCurrent(restored);
-					}
-				}
-				if (Progress.cancelled()) cancel("Imagify Denoise was cancelled; nothing was written for the image in progress");
+			Restoration.Request request = new Restoration.Request(image, Keys.path(input), Keys.path(output), model, tile_size, threads,
+					Ensemble.parse(ensemble), blurSigma(blur_sigma), keepBitDepth, part, stitch);
+			if (ij.IJ.getInstance() != null) ij.IJ.resetEscape();
+			long start = System.nanoTime();
+			Restoration.Result result = Restoration.run(request, log::info, new CommandRestoreListener("Imagify Denoise", status, log));
+			if (request.input() != null && !request.stitch()) log.info("Imagify Denoise: wrote " + result.written().size() + " image(s)");
+			restored = result.restored();
+			if (restored != null) {
+				log.info(String.format("Imagify Denoise: restored '%s' in %.1f s", image.getTitle(), (System.nanoTime() - start) / 1e9));
+				MacroHandoff.makeCurrent(restored);
 			}
+			if (Progress.cancelled()) cancel("Imagify Denoise was cancelled; nothing was written for the image in progress");
 		} catch (Exception | OutOfMemoryError e) {
 			Failure.report(this, log, "Imagify Denoise", e);
 		} finally {
 			status.clearStatus();
 		}
+	}
+
+	/** The output_type key: true for 'input' (the input's bit depth), false for 'float' or empty. */
+	static boolean keepBitDepth(String outputType) {
+		String type = outputType == null || outputType.isBlank() ? FLOAT : outputType.trim().toLowerCase(java.util.Locale.ROOT);
+		if (!type.equals(FLOAT) && !type.equals(INPUT))
+			throw new IllegalArgumentException("output_type must be 'float' or 'input', got '" + outputType + "'");
+		return type.equals(INPUT);
 	}
 
 	/** The blur_sigma key: empty for none, else a number of pixels. */

@@ -1,8 +1,6 @@
 package io.github.imagify.command;
 
 import java.awt.GraphicsEnvironment;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
@@ -17,9 +15,6 @@ import ij.IJ;
 import ij.measure.ResultsTable;
 import io.github.imagify.degrade.DegradationSpec;
 import io.github.imagify.evaluate.Evaluator;
-import io.github.imagify.imagej.restore.ModelChoice;
-import io.github.imagify.io.AtomicFiles;
-import io.github.imagify.restore.Restorer;
 
 /**
  * Measures a model on clean images (a file or a folder) under a synthetic degradation, or on degraded/clean
@@ -80,28 +75,16 @@ public class EvaluateCommand extends ContextCommand {
 	@Override
 	public void run() {
 		try {
-			if (images == null || images.isBlank())
-				throw new IllegalArgumentException("'images' is not set; give a clean image file or a folder of clean images");
-			DegradationSpec spec = DegradationSpec.withDefaultNoise(degradation, blur_sigma, noise_sigma, poisson_peak, factor);
-			boolean pairs = degraded != null && !degraded.isBlank();
-			Path csv = output == null || output.isBlank() ? null : Path.of(output.trim());
-			// a model told the blur is told the true one (pairs: the blur_sigma key's)
-			Double told = pairs || DegradationSpec.GAUSSIAN_BLUR.equals(spec.type()) ? spec.blurSigmaMin() : null;
-			try (ModelChoice models = new ModelChoice(model, Restorer.DEFAULT_TILE_SIZE, 0, Ensemble.parse(ensemble), told, log::info)) {
-				log.info("Imagify Evaluate: " + (pairs ? "degraded/clean pairs" : spec.describe()) + ", seed " + seed);
-				List<Evaluator.Row> rows = new Evaluator(models, spec, seed, compare)
-						.evaluate(Path.of(images.trim()), pairs ? Path.of(degraded.trim()) : null, new CommandRestoreListener("Imagify Evaluate", status, log));
-				if (rows == null) {
-					cancel("Imagify Evaluate was cancelled");
-					return;
-				}
-				log.info("Imagify Evaluate: " + Evaluator.format(Evaluator.mean(rows)));
-				fillResultsTable(rows);
-				if (csv != null) {
-					AtomicFiles.write(csv, Evaluator.csv(rows).getBytes(StandardCharsets.UTF_8));
-					log.info("Imagify Evaluate: wrote " + csv);
-				}
+			Evaluator.Request request = new Evaluator.Request(Keys.path(images), Keys.path(degraded), model, Ensemble.parse(ensemble),
+					DegradationSpec.withDefaultNoise(degradation, blur_sigma, noise_sigma, poisson_peak, factor), seed, compare, Keys.path(output));
+			Evaluator.Result result = Evaluator.run(request, log::info, new CommandRestoreListener("Imagify Evaluate", status, log));
+			if (result == null) {
+				cancel("Imagify Evaluate was cancelled");
+				return;
 			}
+			log.info("Imagify Evaluate: " + Evaluator.format(Evaluator.mean(result.rows())));
+			fillResultsTable(result.rows());
+			if (result.csv() != null) log.info("Imagify Evaluate: wrote " + result.csv());
 		} catch (Exception | OutOfMemoryError e) {
 			Failure.report(this, log, "Imagify Evaluate", e);
 		} finally {

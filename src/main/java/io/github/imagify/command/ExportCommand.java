@@ -1,6 +1,5 @@
 package io.github.imagify.command;
 
-import java.nio.file.Path;
 import java.util.Arrays;
 
 import org.scijava.command.Command;
@@ -39,8 +38,8 @@ public class ExportCommand extends ContextCommand {
 	@Override
 	public void run() {
 		try {
-			BioimageioExport.Request request = new BioimageioExport.Request(model, blank(output) ? null : Path.of(output.trim()),
-					blank(test_image) ? null : Path.of(test_image.trim()), blank(authors) ? null : Arrays.asList(authors.split(",")), license);
+			BioimageioExport.Request request = new BioimageioExport.Request(model, Keys.path(output), Keys.path(test_image),
+					authors == null || authors.isBlank() ? null : Arrays.asList(authors.split(",")), license);
 			long start = System.nanoTime();
 			BioimageioExport.Result result = BioimageioExport.export(request, log::info);
 			log.info(String.format("Imagify Export: wrote %s ('%s', bioimage.io %s) in %.1f s", result.output(), result.name(),
@@ -48,9 +47,5 @@ public class ExportCommand extends ContextCommand {
 		} catch (Exception | OutOfMemoryError e) {
 			Failure.report(this, log, "Imagify Export", e);
 		}
-	}
-
-	private static boolean blank(String s) {
-		return s == null || s.isBlank();
 	}
 }

@@ -1,6 +1,7 @@
 package io.github.imagify.evaluate;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,6 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.function.Consumer;
 
 import ij.ImagePlus;
 import io.github.imagify.data.TrainingImages;
@@ -21,9 +23,11 @@ import io.github.imagify.image.Normalization;
 import io.github.imagify.image.Tiling;
 import io.github.imagify.imagej.ImagePlusImages;
 import io.github.imagify.imagej.restore.ModelChoice;
+import io.github.imagify.io.AtomicFiles;
 import io.github.imagify.io.ImageFiles;
 import io.github.imagify.metrics.Metrics;
 import io.github.imagify.restore.RestoreListener;
+import io.github.imagify.restore.Restorer;
 
 /**
  * Measures a model on clean images: degrade each one (or read its degraded partner), restore it, and score
@@ -45,6 +49,30 @@ public final class Evaluator {
 	/** One row of the results: an image (plane) and each method's score, in column order. */
 	public record Row(String image, Map<String, Score> scores) {}
 
+	/**
+	 * What Imagify Evaluate measures, as its keys give it.
+	 *
+	 * @param images      a clean image file or a folder of clean images
+	 * @param degraded    their degraded partners (a file, or a folder of files of the same names), or null to degrade them
+	 * @param model       a model file or bundled model name; empty: the bundled denoiser for each image's channels
+	 * @param ensemble    copies of each tile averaged (1, 2, 4 or 8)
+	 * @param degradation what degrades the clean images; with pairs it only says which classic filters fit and, for a
+	 *                    model told the blur, the blur sigma it is told
+	 * @param seed        the degradation's random seed
+	 * @param compare     also score the classic filters that fit the degradation
+	 * @param csv         a CSV file to write the scores to, or null
+	 */
+	public record Request(Path images, Path degraded, String model, int ensemble, DegradationSpec degradation, long seed, boolean compare,
+			Path csv) {
+
+		public Request {
+			if (images == null) throw new IllegalArgumentException("'images' is not set; give a clean image file or a folder of clean images");
+		}
+	}
+
+	/** The scores per image (plane), and the CSV file written, or null. */
+	public record Result(List<Row> rows, Path csv) {}
+
 	private final ModelChoice models;
 	private final DegradationSpec degradation;
 	private final long seed;
@@ -63,6 +91,24 @@ public final class Evaluator {
 		this.degradation = degradation;
 		this.seed = seed;
 		this.compare = compare;
+	}
+
+	/**
+	 * Measures what the request names and writes its CSV; {@code log} gets the model lines, {@code listener} progress.
+	 * Returns null if the listener cancelled (no CSV is written then).
+	 */
+	public static Result run(Request request, Consumer<String> log, RestoreListener listener) throws Exception {
+		DegradationSpec spec = request.degradation();
+		boolean pairs = request.degraded() != null;
+		// a model told the blur is told the true one (pairs: the blur_sigma key's)
+		Double told = pairs || DegradationSpec.GAUSSIAN_BLUR.equals(spec.type()) ? spec.blurSigmaMin() : null;
+		try (ModelChoice models = new ModelChoice(request.model(), Restorer.DEFAULT_TILE_SIZE, 0, request.ensemble(), told, log)) {
+			log.accept("Imagify Evaluate: " + (pairs ? "degraded/clean pairs" : spec.describe()) + ", seed " + request.seed());
+			List<Row> rows = new Evaluator(models, spec, request.seed(), request.compare()).evaluate(request.images(), request.degraded(), listener);
+			if (rows == null) return null;
+			if (request.csv() != null) AtomicFiles.write(request.csv(), csv(rows).getBytes(StandardCharsets.UTF_8));
+			return new Result(rows, request.csv());
+		}
 	}
 
 	/**
