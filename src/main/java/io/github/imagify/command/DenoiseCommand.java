@@ -80,7 +80,7 @@ public class DenoiseCommand extends ContextCommand {
 					Ensemble.parse(ensemble), blurSigma(blur_sigma), keepBitDepth, part, stitch);
 			if (ij.IJ.getInstance() != null) ij.IJ.resetEscape();
 			long start = System.nanoTime();
-			Restoration.Result result = Restoration.run(request, log::info, new CommandRestoreListener("Imagify Denoise", status, log));
+			Restoration.Result result = Restoration.run(request, line -> log.info("Imagify Denoise: " + line), new CommandRestoreListener("Imagify Denoise", status, log));
 			if (request.input() != null && !request.stitch()) log.info("Imagify Denoise: wrote " + result.written().size() + " image(s)");
 			restored = result.restored();
 			if (restored != null) {

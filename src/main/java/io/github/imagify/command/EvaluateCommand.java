@@ -77,7 +77,7 @@ public class EvaluateCommand extends ContextCommand {
 		try {
 			Evaluator.Request request = new Evaluator.Request(Keys.path(images), Keys.path(degraded), model, Ensemble.parse(ensemble),
 					DegradationSpec.withDefaultNoise(degradation, blur_sigma, noise_sigma, poisson_peak, factor), seed, compare, Keys.path(output));
-			Evaluator.Result result = Evaluator.run(request, log::info, new CommandRestoreListener("Imagify Evaluate", status, log));
+			Evaluator.Result result = Evaluator.run(request, line -> log.info("Imagify Evaluate: " + line), new CommandRestoreListener("Imagify Evaluate", status, log));
 			if (result == null) {
 				cancel("Imagify Evaluate was cancelled");
 				return;

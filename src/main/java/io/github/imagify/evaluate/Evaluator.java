@@ -103,7 +103,7 @@ public final class Evaluator {
 		// a model told the blur is told the true one (pairs: the blur_sigma key's)
 		Double told = pairs || DegradationSpec.GAUSSIAN_BLUR.equals(spec.type()) ? spec.blurSigmaMin() : null;
 		try (ModelChoice models = new ModelChoice(request.model(), Restorer.DEFAULT_TILE_SIZE, 0, request.ensemble(), told, log)) {
-			log.accept("Imagify Evaluate: " + (pairs ? "degraded/clean pairs" : spec.describe()) + ", seed " + request.seed());
+			log.accept((pairs ? "degraded/clean pairs" : spec.describe()) + ", seed " + request.seed());
 			List<Row> rows = new Evaluator(models, spec, request.seed(), request.compare()).evaluate(request.images(), request.degraded(), listener);
 			if (rows == null) return null;
 			if (request.csv() != null) AtomicFiles.write(request.csv(), csv(rows).getBytes(StandardCharsets.UTF_8));

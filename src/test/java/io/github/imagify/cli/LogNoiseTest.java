@@ -41,6 +41,10 @@ class LogNoiseTest {
 		for (String line : concat(restore, train))
 			if (!line.matches("\\[(INFO|WARNING)\\] Imagify (Denoise|Train): .*")) foreign.add(line);
 		assertTrue(foreign.isEmpty(), "lines that are not Imagify's:\n" + String.join("\n", foreign));
+		// Evaluate restores through the same model choice as Denoise, and logs under its own name (it said "Imagify Denoise:")
+		List<String> evaluate = run(List.of(), "Imagify Evaluate", "images='" + clean + "',noise_sigma=25");
+		assertTrue(evaluate.stream().anyMatch(l -> l.contains("model 'denoise-gray'")), String.join("\n", evaluate));
+		assertTrue(evaluate.stream().allMatch(l -> l.startsWith("[INFO] Imagify Evaluate: ")), String.join("\n", evaluate));
 	}
 
 	@Test

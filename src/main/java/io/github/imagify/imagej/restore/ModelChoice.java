@@ -66,16 +66,16 @@ public final class ModelChoice implements AutoCloseable {
 			ModelFile file = BundledModels.resolve(name);
 			restorer = new Restorer(file, tileSize, threads, ensemble, blurSigma);
 			loaded.put(name, restorer);
-			log.accept("Imagify Denoise: model '" + file.info().name() + "' (" + file.info().description() + ")"
+			log.accept("model '" + file.info().name() + "' (" + file.info().description() + ")"
 					+ (restorer.told() ? ", told blur sigma " + blurSigma + " px" : "")
 					+ (ensemble > 1 ? ", self-ensemble of " + ensemble + " mirrored/rotated copies" : ""));
 			if (blurSigma != null && !restorer.told())
-				log.accept("Imagify Denoise: model '" + file.info().name() + "' is blind: it is not told the blur sigma");
+				log.accept("model '" + file.info().name() + "' is blind: it is not told the blur sigma");
 		}
 		if (channels == 3 && restorer.colourThroughOpponent() && opponentLogged.add(name))
 			log.accept(restorer.luminanceModel() == null
-					? "Imagify Denoise: RGB goes through grey model '" + restorer.info().name() + "' in opponent colours (luminance and colour differences)"
-					: "Imagify Denoise: RGB goes through opponent colours: the luminance through grey model '" + restorer.luminanceModel().name()
+					? "RGB goes through grey model '" + restorer.info().name() + "' in opponent colours (luminance and colour differences)"
+					: "RGB goes through opponent colours: the luminance through grey model '" + restorer.luminanceModel().name()
 							+ "', the colour differences through '" + restorer.info().name() + "', told the luminance");
 		return restorer;
 	}
