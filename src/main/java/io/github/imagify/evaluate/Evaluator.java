@@ -128,8 +128,10 @@ public final class Evaluator {
 				if (!Files.exists(p)) throw new IOException("No degraded partner of " + file.getFileName() + " in " + degradedPartners
 						+ "; degraded images must have the clean images' names");
 				partner = ImageFiles.read(p);
+				// a degraded partner may be 32-bit (noisy data is not quantised) but must hold the same planes and channels
 				if (partner.getWidth() != cleanImage.getWidth() || partner.getHeight() != cleanImage.getHeight()
-						|| partner.getStackSize() != cleanImage.getStackSize() || partner.getType() != cleanImage.getType())
+						|| partner.getStackSize() != cleanImage.getStackSize()
+						|| ImagePlusImages.channelsPerPlane(partner) != ImagePlusImages.channelsPerPlane(cleanImage))
 					throw new IOException(p + " and " + file + " differ in size or type; pairs must match");
 			}
 			int planes = cleanImage.getStackSize();

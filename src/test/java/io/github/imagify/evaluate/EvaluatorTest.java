@@ -71,8 +71,18 @@ class EvaluatorTest {
 		Path partner = Files.createDirectories(dir.resolve("noisy")).resolve("clean.tif");
 		ImageFiles.write(new ImagePlus("noisy", ImagePlusImages.toProcessor(noisy, false)), partner);
 		try (ModelChoice models = new ModelChoice("", 256, 1, s -> {})) {
-			// pairs must have the same type: a float partner of an 8-bit clean image is refused with a clear message
-			Exception e = assertThrows(Exception.class, () -> new Evaluator(models, noise("15"), 9, false).evaluate(clean, partner.getParent(), RestoreListener.SILENT));
+			// an 8-bit clean image with its noisy partner as 32-bit (noisy data is not quantised): scored as Evaluate scores
+			// its own degradation of the 8-bit image (peak 255, clipped result)
+			FloatImage noisy8 = new GaussianNoise(15).apply(plane, TrainingImages.dataRange(8, plane, Normalization.DEFAULT), new Random(9));
+			Path partner8 = Files.createDirectories(dir.resolve("noisy8")).resolve("clean.tif");
+			ImageFiles.write(new ImagePlus("noisy", ImagePlusImages.toProcessor(noisy8, false)), partner8);
+			List<Evaluator.Row> pairs8 = new Evaluator(models, noise("15"), 0, false).evaluate(clean, partner8.getParent(), RestoreListener.SILENT);
+			List<Evaluator.Row> synthetic8 = new Evaluator(models, noise("15"), 9, false).evaluate(clean, null, RestoreListener.SILENT);
+			assertEquals(synthetic8.get(0).scores().get("imagify").psnr(), pairs8.get(0).scores().get("imagify").psnr(), 1e-6);
+			// pairs must hold the same pixels: an RGB partner of a grey image is refused with a clear message
+			Path rgb = Files.createDirectories(dir.resolve("rgb")).resolve("clean.tif");
+			ImageFiles.write(new ImagePlus("rgb", TestImages.rgb(56, 56, 3)), rgb);
+			Exception e = assertThrows(Exception.class, () -> new Evaluator(models, noise("15"), 9, false).evaluate(clean, rgb.getParent(), RestoreListener.SILENT));
 			assertTrue(e.getMessage().contains("differ in size or type"), e.getMessage());
 			Path cleanFloat = dir.resolve("float").resolve("clean.tif");
 			Files.createDirectories(cleanFloat.getParent());
