@@ -24,8 +24,22 @@ import io.github.imagify.image.Tiling;
  */
 public final class PatchSampler {
 
-	/** A pair of normalised patches, {@code channels x size x size} each (the input has one more with a known blur). */
-	public record Pair(FloatImage input, FloatImage target) {}
+	/**
+	 * A pair of normalised patches, {@code channels x size x size} each (the input has one more with a known blur), and
+	 * the weight of each target pixel in the loss: null when every pixel counts alike, else the target's shape (Noise2Void
+	 * scores only the pixels it masked).
+	 */
+	public record Pair(FloatImage input, FloatImage target, FloatImage lossWeights) {
+
+		public Pair(FloatImage input, FloatImage target) {
+			this(input, target, null);
+		}
+
+		public Pair {
+			if (lossWeights != null && !lossWeights.sameShape(target))
+				throw new IllegalArgumentException("Loss weights " + lossWeights + " for a " + target + " target");
+		}
+	}
 
 	private record Cell(int image, int y, int x) {}
 

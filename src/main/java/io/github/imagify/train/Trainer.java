@@ -302,14 +302,19 @@ public final class Trainer {
 		return out;
 	}
 
-	/** Mean squared error over all validation pixels, network in inference mode (no dropout). */
+	/**
+	 * Mean squared error over all validation pixels, network in inference mode (no dropout); with loss weights (the
+	 * labels mask), each pixel's error weighted as in training, which for Noise2Void is the mean over the masked pixels.
+	 */
 	static double validationLoss(ComputationGraph graph, List<DataSet> validation) {
 		double sum = 0;
 		long n = 0;
 		for (DataSet ds : validation) {
 			INDArray out = graph.outputSingle(false, ds.getFeatures());
 			INDArray diff = out.sub(ds.getLabels());
-			sum += diff.muli(diff).sumNumber().doubleValue();
+			diff.muli(diff);
+			if (ds.getLabelsMaskArray() != null) diff.muli(ds.getLabelsMaskArray());
+			sum += diff.sumNumber().doubleValue();
 			n += out.length();
 		}
 		return sum / n;
