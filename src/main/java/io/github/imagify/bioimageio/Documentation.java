@@ -75,9 +75,10 @@ final class Documentation {
 	}
 
 	private static String training(Map<String, Object> t) {
-		String[][] rows = { { "epochs", "epochs_done" }, { "best epoch", "best_epoch" }, { "patch size", "patch_size" }, { "batch size", "batch_size" },
+		String[][] rows = { { "method", "method" }, { "epochs", "epochs_done" }, { "best epoch", "best_epoch" }, { "patch size", "patch_size" }, { "batch size", "batch_size" },
 				{ "steps per epoch", "steps_per_epoch" }, { "learning rate", "learning_rate" }, { "training planes", "planes" },
 				{ "best validation loss (MSE, normalised)", "best_validation_loss" }, { "validation PSNR (dB, normalised data)", "validation_psnr_normalized" },
+				{ "validation target", "validation_target" }, { "PSNR against the clean images (dB, normalised data)", "clean_psnr_normalized" },
 				{ "training time (s)", "seconds" }, { "created", "created" }, { "Imagify version", "imagify_version" } };
 		StringBuilder sb = new StringBuilder("| | |\n|---|---|\n");
 		int n = 0;
