@@ -61,10 +61,15 @@ final class Documentation {
 	}
 
 	private static String degradation(Map<String, Object> m) {
+		Object type = m.get("type");
+		if (type == null) return "not recorded";
+		if (type.equals("pairs")) return "the degradation in its training pairs of degraded and clean images";
+		if (!DegradationSpec.TYPES.contains(type.toString())) // a self-supervised method's key, noise2void or noise2noise
+			return "the noise of its training images, learnt from noisy images alone (" + type + ")";
 		try {
 			return DegradationSpec.fromMap(m).describe();
 		} catch (IllegalArgumentException e) {
-			return m.isEmpty() ? "not recorded" : String.valueOf(m.get("type"));
+			return type.toString();
 		}
 	}
 
