@@ -142,6 +142,9 @@ public final class TrainingImages {
 			if (partner != null && (!sameShape(partner, noisy) || partner.getType() != noisy.getType()))
 				throw new IOException("noise2noise: " + partnerFolder.resolve(file.getFileName()) + " and " + file + " differ in size or type; "
 						+ "they must be two acquisitions of the same scene");
+			if (partner != null && samePixels(partner, noisy)) // the network would learn to copy its input
+				throw new IOException("noise2noise: " + partnerFolder.resolve(file.getFileName()) + " is the same image as " + file
+						+ "; it needs a second acquisition of the scene, with noise of its own");
 			ImagePlus reference = cleanFolder == null ? null : sameNamed(cleanFolder, file, asGrey);
 			if (cleanFolder != null && reference == null)
 				throw new IOException("'clean' has no image named " + file.getFileName() + " (in " + cleanFolder + "); it needs the clean version of every training image, under the same name");
@@ -207,6 +210,12 @@ public final class TrainingImages {
 	private static boolean sameShape(ImagePlus a, ImagePlus b) {
 		return a.getWidth() == b.getWidth() && a.getHeight() == b.getHeight() && a.getStackSize() == b.getStackSize()
 				&& ImagePlusImages.channelsPerPlane(a) == ImagePlusImages.channelsPerPlane(b);
+	}
+
+	private static boolean samePixels(ImagePlus a, ImagePlus b) {
+		for (int i = 1; i <= a.getStackSize(); i++)
+			if (!ImagePlusImages.plane(a, i).equals(ImagePlusImages.plane(b, i))) return false;
+		return true;
 	}
 
 	private static String shape(ImagePlus imp) {
