@@ -61,10 +61,15 @@ final class Documentation {
 	}
 
 	private static String degradation(Map<String, Object> m) {
+		Object type = m.get("type");
+		if (type == null) return "not recorded";
+		if (type.equals("pairs")) return "the degradation in its training pairs of degraded and clean images";
+		if (!DegradationSpec.TYPES.contains(type.toString())) // a self-supervised method's key, noise2void or noise2noise
+			return "the noise of its training images, learnt from noisy images alone (" + type + ")";
 		try {
 			return DegradationSpec.fromMap(m).describe();
 		} catch (IllegalArgumentException e) {
-			return m.isEmpty() ? "not recorded" : String.valueOf(m.get("type"));
+			return type.toString();
 		}
 	}
 
@@ -75,9 +80,10 @@ final class Documentation {
 	}
 
 	private static String training(Map<String, Object> t) {
-		String[][] rows = { { "epochs", "epochs_done" }, { "best epoch", "best_epoch" }, { "patch size", "patch_size" }, { "batch size", "batch_size" },
+		String[][] rows = { { "method", "method" }, { "epochs", "epochs_done" }, { "best epoch", "best_epoch" }, { "patch size", "patch_size" }, { "batch size", "batch_size" },
 				{ "steps per epoch", "steps_per_epoch" }, { "learning rate", "learning_rate" }, { "training planes", "planes" },
 				{ "best validation loss (MSE, normalised)", "best_validation_loss" }, { "validation PSNR (dB, normalised data)", "validation_psnr_normalized" },
+				{ "validation target", "validation_target" }, { "PSNR against the clean images (dB, normalised data)", "clean_psnr_normalized" },
 				{ "training time (s)", "seconds" }, { "created", "created" }, { "Imagify version", "imagify_version" } };
 		StringBuilder sb = new StringBuilder("| | |\n|---|---|\n");
 		int n = 0;

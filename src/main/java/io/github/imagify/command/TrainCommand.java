@@ -13,14 +13,16 @@ import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 
 import ij.measure.ResultsTable;
-import io.github.imagify.degrade.DegradationSpec;
+import io.github.imagify.blindspot.BlindSpotMasking;
 import io.github.imagify.train.EpochResult;
 import io.github.imagify.train.Trainer;
 import io.github.imagify.train.TrainingConfig;
 import io.github.imagify.train.TrainingListener;
+import io.github.imagify.train.TrainingMethod;
 
 /**
- * Trains a U-Net from a folder of clean images plus a synthetic degradation, or from degraded/clean pairs,
+ * Trains a U-Net from a folder of clean images plus a synthetic degradation, or from degraded/clean pairs, or
+ * (key {@code method}) from noisy images alone: Noise2Void on one folder, Noise2Noise on two acquisitions of each scene;
  * and writes the best model by validation loss to {@code model_out}. Resumes from its checkpoint when one
  * with the same settings exists beside {@code model_out}.
  */
@@ -33,16 +35,24 @@ public class TrainCommand extends ContextCommand {
 	@Parameter
 	private StatusService status;
 
-	@Parameter(label = "Clean images (folder)", persist = false, required = false)
+	@Parameter(label = "Training method", persist = false, required = false, choices = { "supervised", "noise2void", "noise2noise" },
+			description = "supervised: clean images and a degradation (or degraded pairs); noise2void: noisy images alone; noise2noise: two noisy acquisitions of each scene ('images' and 'degraded', same names)")
+	private String method = TrainingMethod.SUPERVISED.key();
+
+	@Parameter(label = "Training images (folder: clean; noisy for noise2void, noise2noise)", persist = false, required = false)
 	private String images = "";
 
-	@Parameter(label = "Degraded images (folder, pairs mode)", persist = false, required = false,
-			description = "Optional: degraded versions of the clean images under the same names; then no synthetic degradation is applied")
+	@Parameter(label = "Degraded images (folder, pairs mode; second acquisitions for noise2noise)", persist = false, required = false,
+			description = "Optional: degraded versions of the clean images under the same names; then no synthetic degradation is applied. For noise2noise: the second noisy acquisition of each image in 'images', under the same name")
 	private String degraded = "";
+
+	@Parameter(label = "Clean images to validate against (folder, noise2void/noise2noise)", persist = false, required = false,
+			description = "Optional, self-supervised methods only: the clean versions of the training images under the same names; each epoch then reports the PSNR of the restored validation patches against them")
+	private String clean = "";
 
 	@Parameter(label = "Degradation", persist = false, required = false,
 			choices = { "gaussian_noise", "gaussian_blur", "poisson_noise", "downscale" })
-	private String degradation = "gaussian_noise";
+	private String degradation = TrainingConfig.DEFAULT_DEGRADATION_TYPE;
 
 	@Parameter(label = "Noise sigma (0-255 scale; 25 or 0-55)", persist = false, required = false,
 			description = "Empty: 25 for gaussian_noise, no added noise for the other degradations")
@@ -53,7 +63,7 @@ public class TrainCommand extends ContextCommand {
 	private String noise_sigma_draw = "uniform";
 
 	@Parameter(label = "Blur sigma in px (1.5 or 0.5-3)", persist = false, required = false)
-	private String blur_sigma = "1.5";
+	private String blur_sigma = TrainingConfig.DEFAULT_BLUR_SIGMA;
 
 	@Parameter(label = "Tell the model the blur sigma (non-blind)", persist = false, required = false,
 			description = "gaussian_blur only: the model reads each image's blur sigma beside it, and Denoise then needs blur_sigma")
@@ -64,10 +74,37 @@ public class TrainCommand extends ContextCommand {
 	private int refine_convs = 0;
 
 	@Parameter(label = "Poisson peak (photons at the top of the range)", persist = false, required = false)
-	private double poisson_peak = 30;
+	private double poisson_peak = TrainingConfig.DEFAULT_POISSON_PEAK;
 
 	@Parameter(label = "Downscale factor", persist = false, required = false)
-	private int factor = 2;
+	private int factor = TrainingConfig.DEFAULT_FACTOR;
+
+	@Parameter(label = "noise2void: share of pixels masked", persist = false, required = false,
+			description = "The share of each patch's pixels hidden from the network and scored (blind spots); N2V's default 0.002 is 0.2 %")
+	private double masked_fraction = BlindSpotMasking.DEFAULT_MASKED_FRACTION;
+
+	@Parameter(label = "noise2void: replacement window (odd px)", persist = false, required = false,
+			description = "The side of the window around a masked pixel that its replacement comes from")
+	private int mask_neighbourhood = BlindSpotMasking.DEFAULT_NEIGHBOURHOOD;
+
+	@Parameter(label = "noise2void: replacement", persist = false, required = false, choices = { "uniform", "median" },
+			description = "uniform: a random other pixel of the window (N2V); median: the window's median without the pixel (N2V2, against checkerboard artefacts)")
+	private String mask_replacement = BlindSpotMasking.UNIFORM;
+
+	@Parameter(label = "noise2void: struct mask (structN2V)", persist = false, required = false, choices = { "none", "horizontal", "vertical" },
+			description = "For noise correlated along rows (horizontal) or columns (vertical), e.g. sCMOS stripes: the line through each masked pixel is hidden too")
+	private String struct_mask = BlindSpotMasking.NONE;
+
+	@Parameter(label = "noise2void: struct mask length (odd px)", persist = false, required = false)
+	private int struct_mask_span = BlindSpotMasking.DEFAULT_STRUCT_SPAN;
+
+	@Parameter(label = "noise2void: one RGB model (not channel by channel)", persist = false, required = false,
+			description = "RGB images train a grey model on each colour channel by default; true trains one RGB model on the three together")
+	private boolean joint_channels = false;
+
+	@Parameter(label = "U-Net top skip connection", persist = false, required = false,
+			description = "false drops the full-resolution skip connection (N2V2), against noise2void's checkerboard artefacts")
+	private boolean top_skip = true;
 
 	@Parameter(label = "Patch size", persist = false, required = false)
 	private int patch_size = TrainingConfig.DEFAULT_PATCH_SIZE;
@@ -135,8 +172,11 @@ public class TrainCommand extends ContextCommand {
 	@Override
 	public void run() {
 		try {
-			TrainingConfig config = TrainingConfig.builder().images(Keys.path(images)).degraded(Keys.path(degraded)).modelOut(Keys.path(model_out))
-					.degradation(DegradationSpec.withDefaultNoise(degradation, blur_sigma, noise_sigma, poisson_peak, factor).withNoiseDraw(noise_sigma_draw))
+			TrainingConfig config = TrainingConfig.builder().method(TrainingMethod.of(method)).images(Keys.path(images)).degraded(Keys.path(degraded))
+					.clean(Keys.path(clean)).modelOut(Keys.path(model_out))
+					.degradationKeys(degradation, blur_sigma, noise_sigma, poisson_peak, factor, noise_sigma_draw)
+					.masking(new BlindSpotMasking(masked_fraction, mask_neighbourhood, mask_replacement, struct_mask, struct_mask_span))
+					.jointChannels(joint_channels).topSkip(top_skip)
 					.patchSize(patch_size).batchSize(batch_size).epochs(epochs).stepsPerEpoch(steps_per_epoch).learningRate(learning_rate)
 					.depth(depth).baseFilters(base_filters).dropout(dropout).residual(!direct).seed(seed).modelName(model_name).resume(!restart)
 					.asGrey(as_grey).startFrom(start_from).blurKnown(blur_known).refineConvs(refine_convs).asOpponent(as_opponent)
@@ -147,8 +187,11 @@ public class TrainCommand extends ContextCommand {
 			Trainer.Result result = new Trainer(config, new CommandListener(table, config.modelOut())).train();
 			if (result.bestEpoch() > 0) model_file = config.modelOut().toFile();
 			if (result.cancelled()) cancel("Imagify Train was cancelled after " + result.history().size() + " epoch(s); " + model_out + " holds the best complete epoch, and the same settings resume from its checkpoint");
-			else log.info(String.format("Imagify Train: wrote %s (%s, validation PSNR %.2f dB on normalised data)", model_out,
-					result.holdsMean() ? "the mean of " + result.averaged().epochs() : "best epoch " + result.bestEpoch(), result.validationPsnr()));
+			else log.info(String.format("Imagify Train: wrote %s (%s, validation %s%s)", model_out,
+					result.holdsMean() ? "the mean of " + result.averaged().epochs() : "best epoch " + result.bestEpoch(),
+					config.method() == TrainingMethod.NOISE2VOID ? String.format("loss %.5f on the masked pixels", result.validationLoss())
+							: config.method().describeValidation(result.validationLoss()) + " on normalised data",
+					Double.isNaN(result.referencePsnr()) ? "" : String.format(", PSNR %.2f dB against the clean images", result.referencePsnr())));
 		} catch (Exception | OutOfMemoryError e) {
 			Failure.report(this, log, "Imagify Train", e);
 		} finally {
@@ -185,6 +228,7 @@ public class TrainCommand extends ContextCommand {
 			table.addValue("train_loss", r.trainLoss());
 			table.addValue("validation_loss", r.validationLoss());
 			table.addValue("validation_psnr", r.validationPsnr());
+			if (!Double.isNaN(r.referencePsnr())) table.addValue("clean_psnr", r.referencePsnr());
 			table.addValue("learning_rate", r.learningRate());
 			table.addValue("best", r.best() ? 1 : 0);
 			table.addValue("seconds", r.seconds());

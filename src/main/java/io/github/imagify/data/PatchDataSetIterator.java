@@ -11,7 +11,8 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * One epoch of random training batches for DL4J: {@code steps} batches of {@code batchSize} patch pairs,
- * NCHW. The random stream continues across epochs, so no two epochs see the same patches.
+ * NCHW, each pair prepared ({@link PairPreparation}) as it is drawn. The random stream continues across epochs, so no
+ * two epochs see the same patches.
  */
 public final class PatchDataSetIterator implements DataSetIterator {
 
@@ -19,39 +20,53 @@ public final class PatchDataSetIterator implements DataSetIterator {
 	private final int batchSize;
 	private final int steps;
 	private final Random rng;
+	private final PairPreparation preparation;
 	private int done;
 	private DataSetPreProcessor preProcessor;
 
 	public PatchDataSetIterator(PatchSampler sampler, int batchSize, int steps, long seed) {
+		this(sampler, batchSize, steps, seed, PairPreparation.NONE);
+	}
+
+	public PatchDataSetIterator(PatchSampler sampler, int batchSize, int steps, long seed, PairPreparation preparation) {
 		if (batchSize < 1) throw new IllegalArgumentException("batch_size must be at least 1, got " + batchSize);
 		if (steps < 1) throw new IllegalArgumentException("steps_per_epoch must be at least 1, got " + steps);
 		this.sampler = sampler;
 		this.batchSize = batchSize;
 		this.steps = steps;
 		this.rng = new Random(seed);
+		this.preparation = preparation;
 	}
 
-	/** Stacks pairs into one DataSet (features = degraded, labels = clean). */
+	/**
+	 * Stacks pairs into one DataSet (features = degraded, labels = clean); pairs with loss weights (all or none) give
+	 * them as the labels mask, which DL4J's loss multiplies each pixel's error by.
+	 */
 	public static DataSet toDataSet(List<PatchSampler.Pair> pairs) {
 		PatchSampler.Pair first = pairs.get(0);
 		// a told model's input has its condition channel beyond the target's channels
 		int ci = first.input().channels(), co = first.target().channels(), h = first.input().height(), w = first.input().width();
 		int perIn = ci * h * w, perOut = co * h * w;
-		float[] x = new float[pairs.size() * perIn], y = new float[pairs.size() * perOut];
+		boolean weighted = first.lossWeights() != null;
+		float[] x = new float[pairs.size() * perIn], y = new float[pairs.size() * perOut], m = weighted ? new float[y.length] : null;
 		for (int i = 0; i < pairs.size(); i++) {
-			System.arraycopy(pairs.get(i).input().data(), 0, x, i * perIn, perIn);
-			System.arraycopy(pairs.get(i).target().data(), 0, y, i * perOut, perOut);
+			PatchSampler.Pair pair = pairs.get(i);
+			System.arraycopy(pair.input().data(), 0, x, i * perIn, perIn);
+			System.arraycopy(pair.target().data(), 0, y, i * perOut, perOut);
+			if (weighted != (pair.lossWeights() != null)) throw new IllegalArgumentException("Pairs with and without loss weights in one batch");
+			if (weighted) System.arraycopy(pair.lossWeights().data(), 0, m, i * perOut, perOut);
 		}
+		long[] outShape = { pairs.size(), co, h, w };
 		INDArray features = Nd4j.create(x, new long[] { pairs.size(), ci, h, w }, 'c');
-		INDArray labels = Nd4j.create(y, new long[] { pairs.size(), co, h, w }, 'c');
-		return new DataSet(features, labels);
+		INDArray labels = Nd4j.create(y, outShape, 'c');
+		return new DataSet(features, labels, null, weighted ? Nd4j.create(m, outShape, 'c') : null);
 	}
 
 	@Override
 	public DataSet next(int num) {
 		if (!hasNext()) throw new java.util.NoSuchElementException("Epoch finished; call reset()");
 		PatchSampler.Pair[] pairs = new PatchSampler.Pair[num];
-		for (int i = 0; i < num; i++) pairs[i] = sampler.next(rng);
+		for (int i = 0; i < num; i++) pairs[i] = preparation.prepare(sampler.next(rng), rng);
 		done++;
 		DataSet ds = toDataSet(List.of(pairs));
 		if (preProcessor != null) preProcessor.preProcess(ds);

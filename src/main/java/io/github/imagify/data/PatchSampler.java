@@ -24,8 +24,22 @@ import io.github.imagify.image.Tiling;
  */
 public final class PatchSampler {
 
-	/** A pair of normalised patches, {@code channels x size x size} each (the input has one more with a known blur). */
-	public record Pair(FloatImage input, FloatImage target) {}
+	/**
+	 * A pair of normalised patches, {@code channels x size x size} each (the input has one more with a known blur), and
+	 * the weight of each target pixel in the loss: null when every pixel counts alike, else the target's shape (Noise2Void
+	 * scores only the pixels it masked).
+	 */
+	public record Pair(FloatImage input, FloatImage target, FloatImage lossWeights) {
+
+		public Pair(FloatImage input, FloatImage target) {
+			this(input, target, null);
+		}
+
+		public Pair {
+			if (lossWeights != null && !lossWeights.sameShape(target))
+				throw new IllegalArgumentException("Loss weights " + lossWeights + " for a " + target + " target");
+		}
+	}
 
 	private record Cell(int image, int y, int x) {}
 
@@ -39,6 +53,7 @@ public final class PatchSampler {
 	private final boolean[][] isValidationCell; // [image][cellRow * cols + cellCol]
 	private final double[] cumulativeArea;
 	private final List<Pair> validation;
+	private final List<Pair> referenceValidation;
 
 	public PatchSampler(List<TrainingImage> images, int patchSize, Degradation degradation, double validationFraction, long seed) {
 		if (patchSize < 8) throw new IllegalArgumentException("patch_size must be at least 8, got " + patchSize);
@@ -85,7 +100,16 @@ public final class PatchSampler {
 		}
 		Random validationRng = new Random(seed ^ 0x5DEECE66DL);
 		validation = new ArrayList<>(validationCells.size());
-		for (Cell c : validationCells) validation.add(pair(c.image(), c.y(), c.x(), validationRng, false));
+		referenceValidation = new ArrayList<>();
+		for (Cell c : validationCells) {
+			Pair pair = pair(c.image(), c.y(), c.x(), validationRng, false);
+			validation.add(pair);
+			TrainingImage im = images.get(c.image());
+			if (im.reference() == null) continue;
+			FloatImage truth = im.reference().crop(c.y(), c.x(), patchSize, patchSize);
+			im.range().normalize(truth); // the noisy image's range: the network's output is on that scale
+			referenceValidation.add(new Pair(pair.input(), truth));
+		}
 	}
 
 	private int cellIndex(int image, int y, int x) {
@@ -100,6 +124,11 @@ public final class PatchSampler {
 	public int trainingCells() { return trainCells.size(); }
 	/** The fixed validation patches, degraded once with a fixed seed so losses compare across epochs. */
 	public List<Pair> validation() { return validation; }
+	/**
+	 * The validation patches of images that have a clean reference (self-supervised training with {@code clean}): the
+	 * same inputs as {@link #validation()}'s, each with the same crop of the clean image, normalised alike, as target.
+	 */
+	public List<Pair> referenceValidation() { return referenceValidation; }
 
 	/** A fresh random training pair. */
 	public Pair next(Random rng) {

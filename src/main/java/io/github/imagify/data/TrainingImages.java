@@ -6,6 +6,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
 
 import ij.ImagePlus;
 import io.github.imagify.degrade.Degradation;
@@ -18,7 +20,10 @@ import io.github.imagify.image.Tiling;
 import io.github.imagify.imagej.ImagePlusImages;
 import io.github.imagify.io.ImageFiles;
 
-/** Loads a training folder (clean images) or two folders of matching degraded/clean pairs. */
+/**
+ * Loads a training folder (clean images) or two folders of matching degraded/clean pairs; for self-supervised
+ * training, a folder of noisy images, alone or paired with second acquisitions ({@link #loadNoisy}).
+ */
 public final class TrainingImages {
 
 	private TrainingImages() {}
@@ -44,22 +49,18 @@ public final class TrainingImages {
 		int channels = -1;
 		String firstName = null;
 		for (Path file : files) {
-			ImagePlus clean = asGrey ? grey(ImageFiles.read(file)) : ImageFiles.read(file);
+			ImagePlus clean = read(file, asGrey);
 			ImagePlus degraded = null;
 			if (degradedFolder != null) {
-				Path partner = degradedFolder.resolve(file.getFileName().toString());
-				if (!Files.exists(partner))
+				degraded = sameNamed(degradedFolder, file, asGrey);
+				if (degraded == null)
 					throw new IOException("Pairs mode: no degraded image named " + file.getFileName() + " in " + degradedFolder);
-				degraded = asGrey ? grey(ImageFiles.read(partner)) : ImageFiles.read(partner);
-				if (degraded.getWidth() != clean.getWidth() || degraded.getHeight() != clean.getHeight()
-						|| degraded.getStackSize() != clean.getStackSize() || degraded.getType() != clean.getType())
-					throw new IOException("Pairs mode: " + partner + " and " + file + " differ in size or type");
+				if (!sameShape(degraded, clean) || degraded.getType() != clean.getType())
+					throw new IOException("Pairs mode: " + degradedFolder.resolve(file.getFileName()) + " and " + file + " differ in size or type");
 			}
 			int c = ImagePlusImages.channelsPerPlane(clean);
 			if (channels < 0) { channels = c; firstName = file.getFileName().toString(); }
-			else if (c != channels)
-				throw new IOException("Training images mix grey and RGB (" + firstName + " has " + channels + " channel(s), "
-						+ file.getFileName() + " has " + c + "); train on one kind");
+			else if (c != channels) throw mixed(firstName, channels, file, c);
 			for (int i = 1; i <= clean.getStackSize(); i++) {
 				FloatImage cleanPlane = ImagePlusImages.plane(clean, i);
 				FloatImage degradedPlane = degraded == null ? null : ImagePlusImages.plane(degraded, i);
@@ -114,10 +115,134 @@ public final class TrainingImages {
 		return images;
 	}
 
+	/**
+	 * Noisy training planes for self-supervised training: every plane of every image in {@code folder} (32-bit images
+	 * may hold any values, negative ones too), normalised with the range measured on it, its own target (Noise2Void) or,
+	 * with {@code partnerFolder}, paired with the plane of the image of the same name there, a second noisy acquisition
+	 * of the same scene (Noise2Noise; the names must pair up both ways). With {@code splitChannels}, each colour channel
+	 * of an RGB image is a plane of its own, as noise is learnt channel by channel. With {@code cleanFolder}, each plane
+	 * carries the same plane of the image of the same name there as its reference, the clean truth validation compares
+	 * with (same size and stack, any bit depth, on the noisy images' intensity scale).
+	 * <p>
+	 * A constant plane has nothing to learn from: an image whose every plane is constant is refused, a constant plane
+	 * or colour channel (a blank frame, an unused channel) beside others is left out.
+	 */
+	public static List<TrainingImage> loadNoisy(Path folder, Path partnerFolder, Path cleanFolder, Normalization normalization,
+			boolean asGrey, boolean splitChannels) throws IOException {
+		List<Path> files = imageFiles(folder);
+		if (partnerFolder != null) pairUp(folder, files, partnerFolder);
+		if (cleanFolder != null && !Files.isDirectory(cleanFolder))
+			throw new IOException("Clean folder not found: " + cleanFolder + "; set 'clean' to a folder of clean versions of the training images, or leave it empty");
+		List<TrainingImage> images = new ArrayList<>();
+		int channels = -1;
+		String firstName = null;
+		for (Path file : files) {
+			ImagePlus noisy = read(file, asGrey);
+			ImagePlus partner = partnerFolder == null ? null : sameNamed(partnerFolder, file, asGrey);
+			if (partner != null && (!sameShape(partner, noisy) || partner.getType() != noisy.getType()))
+				throw new IOException("noise2noise: " + partnerFolder.resolve(file.getFileName()) + " and " + file + " differ in size or type; "
+						+ "they must be two acquisitions of the same scene");
+			if (partner != null && samePixels(partner, noisy)) // the network would learn to copy its input
+				throw new IOException("noise2noise: " + partnerFolder.resolve(file.getFileName()) + " is the same image as " + file
+						+ "; it needs a second acquisition of the scene, with noise of its own");
+			ImagePlus reference = cleanFolder == null ? null : sameNamed(cleanFolder, file, asGrey);
+			if (cleanFolder != null && reference == null)
+				throw new IOException("'clean' has no image named " + file.getFileName() + " (in " + cleanFolder + "); it needs the clean version of every training image, under the same name");
+			if (reference != null && !sameShape(reference, noisy))
+				throw new IOException("The clean image " + cleanFolder.resolve(file.getFileName()) + " does not match " + file + ": " + shape(reference) + " vs "
+						+ shape(noisy) + "; it must be the clean version of that image, of the same size");
+			int c = ImagePlusImages.channelsPerPlane(noisy);
+			if (channels < 0) { channels = c; firstName = file.getFileName().toString(); }
+			else if (c != channels && !splitChannels) throw mixed(firstName, channels, file, c);
+			int before = images.size();
+			for (int i = 1; i <= noisy.getStackSize(); i++) {
+				FloatImage plane = ImagePlusImages.plane(noisy, i);
+				FloatImage second = partner == null ? plane : ImagePlusImages.plane(partner, i);
+				FloatImage truth = reference == null ? null : ImagePlusImages.plane(reference, i);
+				String name = file.getFileName() + (noisy.getStackSize() > 1 ? "#" + i : "");
+				int parts = splitChannels ? plane.channels() : 1;
+				for (int part = 0; part < parts; part++) {
+					FloatImage a = parts == 1 ? plane : channel(plane, part), b = partner == null ? a : parts == 1 ? second : channel(second, part);
+					if (constant(a) || constant(b)) continue;
+					Normalization.Range range = normalization.measure(a);
+					images.add(new TrainingImage(name + (parts == 1 ? "" : ":" + RGB_CHANNELS[part]), b, a, range.scale(), range, null,
+							truth == null ? null : parts == 1 ? truth : channel(truth, part)));
+				}
+			}
+			if (images.size() == before)
+				throw new IOException("The training image " + file.getFileName() + " is constant" + (partner == null ? "" : " (or its noise2noise partner is)")
+						+ ": there is nothing to learn from it; remove it from the folder");
+		}
+		return images;
+	}
+
+	/** Names of an RGB image's channels, as the planes split from it are named. */
+	static final String[] RGB_CHANNELS = { "red", "green", "blue" };
+
+	/** Noise2Noise's two folders must hold the same names: an acquisition without its partner cannot be trained on. */
+	private static void pairUp(Path folder, List<Path> files, Path partnerFolder) throws IOException {
+		if (!Files.isDirectory(partnerFolder))
+			throw new IOException("Degraded folder not found: " + partnerFolder + "; for noise2noise set 'degraded' to the folder of second noisy acquisitions");
+		Set<String> names = new TreeSet<>(), partners = new TreeSet<>();
+		for (Path f : files) names.add(f.getFileName().toString());
+		for (Path f : ImageFiles.listImages(partnerFolder)) partners.add(f.getFileName().toString());
+		Set<String> unpaired = new TreeSet<>(names);
+		unpaired.removeAll(partners);
+		Set<String> extra = new TreeSet<>(partners);
+		extra.removeAll(names);
+		if (!unpaired.isEmpty() || !extra.isEmpty())
+			throw new IOException("noise2noise pairs images by name, but " + (unpaired.isEmpty() ? "" : unpaired + " in " + folder + " have no partner in 'degraded'")
+					+ (unpaired.isEmpty() || extra.isEmpty() ? "" : " and ") + (extra.isEmpty() ? "" : extra + " in " + partnerFolder + " have none in 'images'")
+					+ "; give both acquisitions of every scene the same name");
+	}
+
+	private static ImagePlus read(Path file, boolean asGrey) throws IOException {
+		return asGrey ? grey(ImageFiles.read(file)) : ImageFiles.read(file);
+	}
+
+	/** The image named as {@code file} in {@code folder}, or null when there is none. */
+	private static ImagePlus sameNamed(Path folder, Path file, boolean asGrey) throws IOException {
+		Path partner = folder.resolve(file.getFileName().toString());
+		return Files.exists(partner) ? read(partner, asGrey) : null;
+	}
+
+	/** Whether two images have the same width, height, planes and channels per plane. */
+	private static boolean sameShape(ImagePlus a, ImagePlus b) {
+		return a.getWidth() == b.getWidth() && a.getHeight() == b.getHeight() && a.getStackSize() == b.getStackSize()
+				&& ImagePlusImages.channelsPerPlane(a) == ImagePlusImages.channelsPerPlane(b);
+	}
+
+	private static boolean samePixels(ImagePlus a, ImagePlus b) {
+		for (int i = 1; i <= a.getStackSize(); i++)
+			if (!ImagePlusImages.plane(a, i).equals(ImagePlusImages.plane(b, i))) return false;
+		return true;
+	}
+
+	private static String shape(ImagePlus imp) {
+		return imp.getWidth() + "x" + imp.getHeight() + " pixels, " + imp.getStackSize() + " plane(s)" + (imp.getType() == ImagePlus.COLOR_RGB ? ", RGB" : "");
+	}
+
+	private static IOException mixed(String firstName, int channels, Path file, int c) {
+		return new IOException("Training images mix grey and RGB (" + firstName + " has " + channels + " channel(s), "
+				+ file.getFileName() + " has " + c + "); train on one kind");
+	}
+
+	/** Channel {@code c} of a plane as a one-channel image. */
+	private static FloatImage channel(FloatImage plane, int c) {
+		return Tiling.extract(plane.channel(c), 0, 0, plane.height(), plane.width());
+	}
+
+	private static boolean constant(FloatImage plane) {
+		float[] d = plane.data();
+		for (float v : d)
+			if (v != d[0]) return false;
+		return true;
+	}
+
 	/** The image files of a training folder, which must exist and hold some. */
 	private static List<Path> imageFiles(Path cleanFolder) throws IOException {
 		if (!Files.isDirectory(cleanFolder))
-			throw new IOException("Training folder not found: " + cleanFolder + "; set 'images' to a folder of clean images");
+			throw new IOException("Training folder not found: " + cleanFolder + "; set 'images' to the folder of training images");
 		List<Path> files = ImageFiles.listImages(cleanFolder);
 		if (files.isEmpty())
 			throw new IOException("No images (.tif, .png, .jpg, ...) in training folder " + cleanFolder);

@@ -84,6 +84,18 @@ public record DegradationSpec(String type, double blurSigmaMin, double blurSigma
 		return new DegradationSpec(type, sigma, sigma, noiseSigmaMin, noiseSigmaMax, poissonPeak, factor, noiseFavourLow);
 	}
 
+	/** The Train keys whose values differ from {@code other}'s (degradation, blur_sigma, ...), for naming keys set where they do not apply. */
+	public List<String> keysOtherThan(DegradationSpec other) {
+		List<String> keys = new ArrayList<>();
+		if (!java.util.Objects.equals(type, other.type)) keys.add("degradation");
+		if (blurSigmaMin != other.blurSigmaMin || blurSigmaMax != other.blurSigmaMax) keys.add("blur_sigma");
+		if (noiseSigmaMin != other.noiseSigmaMin || noiseSigmaMax != other.noiseSigmaMax) keys.add("noise_sigma");
+		if (noiseFavourLow != other.noiseFavourLow) keys.add(NOISE_DRAW);
+		if (poissonPeak != other.poissonPeak) keys.add("poisson_peak");
+		if (factor != other.factor) keys.add("factor");
+		return keys;
+	}
+
 	/** Throws IllegalArgumentException, naming the setting, if this spec cannot make a degradation. */
 	public void validate() {
 		toDegradation();

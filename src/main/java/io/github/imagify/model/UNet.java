@@ -93,8 +93,11 @@ public final class UNet {
 			x = add(g, "dec" + l + "_up", new Deconvolution2D.Builder(2, 2).stride(2, 2).padding(0, 0)
 				.convolutionMode(ConvolutionMode.Truncate).nOut(spec.filters(l)).activation(Activation.RELU)
 				.dataFormat(NCHW).build(), x);
-			g.addVertex("dec" + l + "_concat", new MergeVertex(), x, skips[l]);
-			x = conv(g, "dec" + l + "_conv1", spec.filters(l), "dec" + l + "_concat");
+			if (spec.skips(l)) {
+				g.addVertex("dec" + l + "_concat", new MergeVertex(), x, skips[l]);
+				x = "dec" + l + "_concat";
+			}
+			x = conv(g, "dec" + l + "_conv1", spec.filters(l), x);
 			x = conv(g, "dec" + l + "_conv2", spec.filters(l), x);
 		}
 
@@ -130,9 +133,12 @@ public final class UNet {
 		return graph;
 	}
 
-	/** Whether a vertex is the convolution that reads a decoder level's concatenation: the upsampled features, then the skip. */
-	public static boolean readsSkipConcat(String vertex) {
-		return vertex.matches("dec\\d+_conv1");
+	/**
+	 * Whether a vertex of the graph is the convolution that reads a decoder level's concatenation: the upsampled
+	 * features, then the skip (not the top level's without a top skip).
+	 */
+	public static boolean readsSkipConcat(ComputationGraph graph, String vertex) {
+		return vertex.matches("dec\\d+_conv1") && graph.getVertex(vertex.replace("_conv1", "_concat")) != null;
 	}
 
 	private static String conv(GraphBuilder g, String name, int nOut, String input) {

@@ -26,9 +26,12 @@ import java.util.Map;
  * @param refineConvs extra 3x3 convolutions (base filters, ReLU) at full resolution after the last decoder level,
  *                   before the head (0..16): more capacity where fine detail is restored, for a quarter of the
  *                   network's time per four of them at the default shape
+ * @param topSkip    whether the decoder's last level concatenates the encoder's full-resolution features (the U-Net's
+ *                   top skip connection); without it (N2V2, Höck et al. 2022) every output pixel passes through the
+ *                   pooled levels, which removes the checkerboard artefacts Noise2Void's blind spots leave
  */
 public record UNetSpec(int channels, int depth, int baseFilters, double dropout, boolean residual, double inputScale,
-		String condition, int refineConvs) {
+		String condition, int refineConvs, boolean topSkip) {
 
 	public static final String CHANNELS = "channels";
 	public static final String DEPTH = "depth";
@@ -38,6 +41,7 @@ public record UNetSpec(int channels, int depth, int baseFilters, double dropout,
 	public static final String INPUT_SCALE = "input_scale";
 	public static final String CONDITION = "condition";
 	public static final String REFINE_CONVS = "refine_convs";
+	public static final String TOP_SKIP = "top_skip";
 	public static final int MAX_REFINE_CONVS = 16;
 	/** Condition: the Gaussian blur sigma in pixels. */
 	public static final String BLUR_SIGMA = "blur_sigma";
@@ -62,24 +66,39 @@ public record UNetSpec(int channels, int depth, int baseFilters, double dropout,
 			throw new IllegalArgumentException(REFINE_CONVS + " must be in 0.." + MAX_REFINE_CONVS + ", got " + refineConvs);
 	}
 
+	/** A spec with the top skip connection. */
+	public UNetSpec(int channels, int depth, int baseFilters, double dropout, boolean residual, double inputScale, String condition, int refineConvs) {
+		this(channels, depth, baseFilters, dropout, residual, inputScale, condition, refineConvs, true);
+	}
+
 	/** A spec without refinement convolutions. */
 	public UNetSpec(int channels, int depth, int baseFilters, double dropout, boolean residual, double inputScale, String condition) {
-		this(channels, depth, baseFilters, dropout, residual, inputScale, condition, 0);
+		this(channels, depth, baseFilters, dropout, residual, inputScale, condition, 0, true);
 	}
 
 	/** A blind model's spec. */
 	public UNetSpec(int channels, int depth, int baseFilters, double dropout, boolean residual, double inputScale) {
-		this(channels, depth, baseFilters, dropout, residual, inputScale, null, 0);
+		this(channels, depth, baseFilters, dropout, residual, inputScale, null, 0, true);
 	}
 
 	/** This spec told {@code condition} (null: blind). */
 	public UNetSpec withCondition(String condition) {
-		return new UNetSpec(channels, depth, baseFilters, dropout, residual, inputScale, condition, refineConvs);
+		return new UNetSpec(channels, depth, baseFilters, dropout, residual, inputScale, condition, refineConvs, topSkip);
 	}
 
 	/** This spec with {@code refineConvs} refinement convolutions. */
 	public UNetSpec withRefineConvs(int refineConvs) {
-		return new UNetSpec(channels, depth, baseFilters, dropout, residual, inputScale, condition, refineConvs);
+		return new UNetSpec(channels, depth, baseFilters, dropout, residual, inputScale, condition, refineConvs, topSkip);
+	}
+
+	/** This spec with or without the top skip connection. */
+	public UNetSpec withTopSkip(boolean topSkip) {
+		return new UNetSpec(channels, depth, baseFilters, dropout, residual, inputScale, condition, refineConvs, topSkip);
+	}
+
+	/** Whether decoder level {@code level} concatenates the encoder's features of that level (all do but the top without a top skip). */
+	public boolean skips(int level) {
+		return level > 0 || topSkip;
 	}
 
 	/** Input channels: the image's, and one more holding the condition's value when there is one. */
@@ -112,7 +131,8 @@ public record UNetSpec(int channels, int depth, int baseFilters, double dropout,
 	 * <p>
 	 * Walks the layers backwards from an output pixel, mapping the interval of positions it depends on
 	 * through every layer (3x3 conv: widen by one; 2x2/2 pool: [2a, 2b+1]; 2x2/2 deconv: [a/2, b/2];
-	 * refinement 3x3 convs: widen by one each; 1x1 head: unchanged), taking the union over the skip and residual paths. Pooling makes the field
+	 * refinement 3x3 convs: widen by one each; 1x1 head: unchanged), taking the union over the skip and residual paths
+	 * (the top skip's path lies inside the deeper ones', so dropping it leaves the radius as it is). Pooling makes the field
 	 * depend on the pixel's phase modulo 2^depth, so every phase is walked and the largest one-sided
 	 * extent is returned.
 	 */
@@ -136,7 +156,7 @@ public record UNetSpec(int channels, int depth, int baseFilters, double dropout,
 		n += conv(3, in, filters(depth)) + conv(3, filters(depth), filters(depth));
 		for (int l = depth - 1; l >= 0; l--) {
 			n += conv(2, filters(l + 1), filters(l)); // the 2x2 transposed conv
-			n += conv(3, 2L * filters(l), filters(l)) + conv(3, filters(l), filters(l));
+			n += conv(3, (skips(l) ? 2L : 1L) * filters(l), filters(l)) + conv(3, filters(l), filters(l));
 		}
 		n += refineConvs * conv(3, filters(0), filters(0));
 		return n + conv(1, filters(0), channels);
@@ -157,20 +177,22 @@ public record UNetSpec(int channels, int depth, int baseFilters, double dropout,
 		m.put(INPUT_SCALE, inputScale);
 		if (condition != null) m.put(CONDITION, condition); // absent for blind models, as before conditions existed
 		if (refineConvs > 0) m.put(REFINE_CONVS, refineConvs); // absent when none, as before they existed
+		if (!topSkip) m.put(TOP_SKIP, false); // absent with it, as before it could be dropped
 		return m;
 	}
 
 	/**
 	 * Reads a map written by {@link #toMap()}; numbers may come back as any {@link Number} (JSON parsers
 	 * give Double or Long) or as numeric strings. Every key is required: a missing key must not silently
-	 * take a default that may have changed since the model was trained. The exceptions are {@value #CONDITION} and
-	 * {@value #REFINE_CONVS}, which models written before they existed lack and which meant blind and none then.
+	 * take a default that may have changed since the model was trained. The exceptions are {@value #CONDITION},
+	 * {@value #REFINE_CONVS} and {@value #TOP_SKIP}, which models written before they existed lack and which meant blind,
+	 * none and with then.
 	 */
 	public static UNetSpec fromMap(Map<String, ?> m) {
 		Object condition = m.get(CONDITION);
 		return new UNetSpec(intValue(m, CHANNELS), intValue(m, DEPTH), intValue(m, BASE_FILTERS),
 			doubleValue(m, DROPOUT), booleanValue(m, RESIDUAL), doubleValue(m, INPUT_SCALE), condition == null ? null : condition.toString(),
-			m.get(REFINE_CONVS) == null ? 0 : intValue(m, REFINE_CONVS));
+			m.get(REFINE_CONVS) == null ? 0 : intValue(m, REFINE_CONVS), m.get(TOP_SKIP) == null || booleanValue(m, TOP_SKIP));
 	}
 
 	private static Object required(Map<String, ?> m, String key) {

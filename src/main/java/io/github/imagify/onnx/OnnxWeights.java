@@ -93,7 +93,7 @@ public final class OnnxWeights {
 				raw.get(values);
 				// C order, as the exporter wrote them; assign keeps the parameter a view of the graph's flat buffer
 				INDArray model = Nd4j.create(values, theirs, 'c').castTo(target.dataType());
-				if (grown) copyGrown(model, target, transposed ? 1 : 0, transposed ? 0 : 1, UNet.readsSkipConcat(vertex));
+				if (grown) copyGrown(model, target, transposed ? 1 : 0, transposed ? 0 : 1, UNet.readsSkipConcat(graph, vertex));
 				else target.assign(model);
 			}
 		}

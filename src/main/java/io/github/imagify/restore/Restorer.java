@@ -187,12 +187,12 @@ public final class Restorer implements AutoCloseable {
 	/**
 	 * Whether a grey model restores RGB in opponent colours ({@link OpponentColours}) rather than channel by channel:
 	 * when it learnt a synthetic degradation, which acts on every channel alike, so it is the same problem in the
-	 * rotated space. A model trained on given pairs may have learnt something channel-specific, so it keeps the
-	 * channels.
+	 * rotated space. A model trained on given pairs may have learnt something channel-specific, and a self-supervised
+	 * one learnt the noise of each colour channel on its own, so they keep the channels.
 	 */
 	public boolean colourThroughOpponent() {
 		Object type = info.degradation().get("type");
-		return info.channels() == 1 && type != null && !"pairs".equals(type);
+		return info.channels() == 1 && type != null && DegradationSpec.TYPES.contains(type.toString());
 	}
 
 	/**

@@ -6,13 +6,16 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.AsyncDataSetIterator;
 import org.nd4j.linalg.dataset.DataSet;
 
+import io.github.imagify.blindspot.BlindSpotMasker;
 import io.github.imagify.bundled.BundledModels;
+import io.github.imagify.data.PairPreparation;
 import io.github.imagify.data.PatchDataSetIterator;
 import io.github.imagify.data.PatchSampler;
 import io.github.imagify.data.TrainingImage;
@@ -32,6 +35,11 @@ import io.github.imagify.plugin.PluginClassLoader;
  * fixed validation patches, the model file rewritten when validation improved, and a checkpoint to resume from.
  * With {@code average_epochs}, the weights after each of the last epochs are summed, and after the last epoch their
  * mean replaces the best epoch's in the model file if it validates better.
+ * <p>
+ * The method ({@link TrainingMethod}) decides what a patch pair is: degraded and clean (supervised), masked noisy and
+ * noisy with only the masked pixels scored (Noise2Void, masked on the producer thread; its validation patches are
+ * masked once, with a fixed seed), or two noisy acquisitions in a random direction (Noise2Noise). The loop, the
+ * checkpoints, the weight average and the model file are the same for all.
  */
 public final class Trainer {
 
@@ -62,10 +70,19 @@ public final class Trainer {
 		public double validationPsnr() {
 			return 10 * Math.log10(1 / validationLoss());
 		}
+
+		/** Their PSNR against the clean reference images (self-supervised training with {@code clean}), or NaN. */
+		public double referencePsnr() {
+			if (holdsMean()) return averaged.referencePsnr();
+			return history.stream().filter(e -> e.epoch() == bestEpoch).mapToDouble(EpochResult::referencePsnr).findFirst().orElse(Double.NaN);
+		}
 	}
 
-	/** Which epochs' weights were averaged ("epochs 3-4"), their mean's validation loss, and whether the model file holds the mean. */
-	public record Averaged(String epochs, double validationLoss, boolean kept) {}
+	/**
+	 * Which epochs' weights were averaged ("epochs 3-4"), their mean's validation loss (and PSNR against the clean
+	 * reference, NaN without one), and whether the model file holds the mean.
+	 */
+	public record Averaged(String epochs, double validationLoss, double referencePsnr, boolean kept) {}
 
 	private final TrainingConfig config;
 	private final TrainingListener listener;
@@ -90,18 +107,16 @@ public final class Trainer {
 	private Result trainTheNetwork() throws IOException {
 		Degradation degradation = config.degraded() == null ? config.trainingDegradation() : null;
 		startModel = config.startFrom() == null ? null : BundledModels.resolve(config.startFrom()); // a wrong name fails before images load
-		List<TrainingImage> images = config.asOpponent()
-				? TrainingImages.loadOpponentPlanes(config.images(), degradation, TrainingConfig.NORMALIZATION, config.seed(), config.luminanceGuide())
-				: TrainingImages.load(config.images(), config.degraded(), degradation, TrainingConfig.NORMALIZATION, config.seed(), config.asGrey());
+		List<TrainingImage> images = loadImages(degradation);
 		imageNames = images.stream().map(TrainingImage::name).toList();
 		PatchSampler sampler = new PatchSampler(images, config.patchSize(), degradation, config.validationFraction(), config.seed());
 		int channels = sampler.channels();
 		UNetSpec spec = new UNetSpec(channels, config.depth(), config.baseFilters(), config.dropout(), config.residual(), 1.0,
-				config.blurKnown() ? UNetSpec.BLUR_SIGMA : config.luminanceGuide() ? UNetSpec.LUMINANCE : null, config.refineConvs());
+				config.blurKnown() ? UNetSpec.BLUR_SIGMA : config.luminanceGuide() ? UNetSpec.LUMINANCE : null, config.refineConvs(), config.topSkip());
 		if (startModel != null) checkFits(startModel, spec);
 		listener.log(String.format("Training on %d plane(s) from %s: %d training region(s), %d validation patch(es) of %dx%d, %s",
 				images.size(), config.images(), sampler.trainingCells(), sampler.validation().size(), config.patchSize(), config.patchSize(),
-				config.degraded() == null ? config.degradation().describe() : "pairs from " + config.degraded()));
+				describeData()));
 
 		OneDnn.enable(); // before DL4J builds any layer
 		Checkpoint checkpoint = new Checkpoint(config.modelOut());
@@ -111,15 +126,19 @@ public final class Trainer {
 		Checkpoint.State state = begin.state();
 		OneDnn.Status oneDnn = OneDnn.check(graph);
 		listener.log(oneDnn.active() ? oneDnn.toString() : "Warning: " + oneDnn);
-		listener.log(String.format("U-Net depth %d, base filters %d%s, %,d parameters, residual %s%s", spec.depth(), spec.baseFilters(),
+		listener.log(String.format("U-Net depth %d, base filters %d%s, %,d parameters, residual %s%s%s", spec.depth(), spec.baseFilters(),
 				spec.refineConvs() == 0 ? "" : ", " + spec.refineConvs() + " refinement convolutions", graph.numParams(), spec.residual(),
-				spec.condition() == null ? "" : ", told the " + spec.condition().replace('_', ' ')));
+				spec.topSkip() ? "" : ", no top skip connection", spec.condition() == null ? "" : ", told the " + spec.condition().replace('_', ' ')));
 
 		List<EpochResult> history = new ArrayList<>(state.history());
 		double best = state.bestValidationLoss();
 		int bestEpoch = state.bestEpoch();
 		double seconds = state.secondsSoFar();
-		List<DataSet> validation = validationBatches(sampler);
+		PairPreparation preparation = preparation();
+		// the validation patches are prepared once, with a fixed seed, so their loss compares across epochs
+		List<DataSet> validation = batches(sampler.validation(), config.method() == TrainingMethod.NOISE2VOID ? preparation : PairPreparation.NONE,
+				new Random(config.seed() ^ 0x2545F4914F6CDD1DL));
+		List<DataSet> reference = batches(sampler.referenceValidation(), PairPreparation.NONE, null);
 		WeightAverage average = averageToContinue(begin.average(), state.epochsDone());
 		for (int epoch = state.epochsDone(); epoch < config.epochs(); epoch++) {
 			long start = System.nanoTime();
@@ -128,7 +147,7 @@ public final class Trainer {
 			// one seed per epoch: a resumed run draws the same patches as an uninterrupted one. One producer thread
 			// draws and degrades the next batches while DL4J computes this one; alone, it keeps the same order.
 			AsyncDataSetIterator batches = new AsyncDataSetIterator(new PatchDataSetIterator(sampler, config.batchSize(),
-					config.stepsPerEpoch(), config.seed() * 1_000_003L + epoch), PREFETCH_BATCHES, false);
+					config.stepsPerEpoch(), config.seed() * 1_000_003L + epoch, preparation), PREFETCH_BATCHES, false);
 			double lossSum = 0;
 			int steps = 0;
 			try {
@@ -138,7 +157,8 @@ public final class Trainer {
 						return finish(spec, images.size(), sampler, new Result(history, bestEpoch, best, null, seconds, true));
 					}
 					graph.fit(batches.next());
-					// DL4J's CNN loss sums the per-pixel MSE over the patch: divide to get the per-pixel mean
+					// DL4J's CNN loss sums the per-pixel MSE over the patch: divide to get the per-pixel mean (with Noise2Void's
+					// loss weights, the mean over the masked pixels)
 					double loss = graph.score() / ((double) config.patchSize() * config.patchSize());
 					lossSum += loss;
 					steps++;
@@ -148,10 +168,11 @@ public final class Trainer {
 				batches.shutdown();
 			}
 			double validationLoss = validationLoss(graph, validation);
+			double referencePsnr = reference.isEmpty() ? Double.NaN : 10 * Math.log10(1 / validationLoss(graph, reference));
 			boolean improved = validationLoss < best;
 			seconds += (System.nanoTime() - start) / 1e9;
 			EpochResult result = new EpochResult(epoch + 1, config.epochs(), lossSum / steps, validationLoss,
-					10 * Math.log10(1 / validationLoss), lr, improved, (System.nanoTime() - start) / 1e9);
+					10 * Math.log10(1 / validationLoss), lr, improved, (System.nanoTime() - start) / 1e9, referencePsnr);
 			history.add(result);
 			if (improved) {
 				best = validationLoss;
@@ -161,12 +182,13 @@ public final class Trainer {
 			}
 			if (epoch + 1 >= config.firstAveragedEpoch()) average.add(graph.params(), epoch + 1);
 			checkpoint.save(graph, new Checkpoint.State(epoch + 1, best, bestEpoch, seconds, settings, history, null), average);
-			listener.log(String.format("Epoch %d/%d: train loss %.5f, validation loss %.5f (PSNR %.2f dB)%s, lr %.2g, %.1f s",
-					epoch + 1, config.epochs(), result.trainLoss(), validationLoss, result.validationPsnr(), improved ? ", best so far" : "",
+			listener.log(String.format("Epoch %d/%d: train loss %.5f, validation loss %.5f (%s)%s%s, lr %.2g, %.1f s",
+					epoch + 1, config.epochs(), result.trainLoss(), validationLoss, config.method().describeValidation(validationLoss),
+					reference.isEmpty() ? "" : String.format(", PSNR %.2f dB against the clean images", referencePsnr), improved ? ", best so far" : "",
 					lr, result.seconds()));
 			listener.epochDone(result);
 		}
-		Averaged averaged = average.count() > 0 ? keepTheBetter(graph, average, validation, bestEpoch, best) : null;
+		Averaged averaged = average.count() > 0 ? keepTheBetter(graph, average, validation, reference, bestEpoch, best) : null;
 		return finish(spec, images.size(), sampler, new Result(history, bestEpoch, best, averaged, seconds, false));
 	}
 
@@ -187,15 +209,16 @@ public final class Trainer {
 	 * Validates the mean weights and writes them to the model file when they beat the best epoch; returns their outcome,
 	 * or null when no epoch validated (nothing to compare with).
 	 */
-	private Averaged keepTheBetter(ComputationGraph graph, WeightAverage average, List<DataSet> validation, int bestEpoch,
-			double best) throws IOException {
+	private Averaged keepTheBetter(ComputationGraph graph, WeightAverage average, List<DataSet> validation, List<DataSet> reference,
+			int bestEpoch, double best) throws IOException {
 		if (bestEpoch == 0 || !java.nio.file.Files.exists(config.modelOut())) return null;
 		ComputationGraph mean = graph.clone();
 		mean.setParams(average.mean());
 		double loss = validationLoss(mean, validation);
-		Averaged averaged = new Averaged(average.epochs(), loss, loss < best);
-		listener.log(String.format("Mean weights of %s: validation loss %.5f (PSNR %.2f dB), best epoch %d: %.5f (%.2f dB); the model file holds %s",
-				averaged.epochs(), loss, 10 * Math.log10(1 / loss), bestEpoch, best, 10 * Math.log10(1 / best),
+		double referencePsnr = reference.isEmpty() ? Double.NaN : 10 * Math.log10(1 / validationLoss(mean, reference));
+		Averaged averaged = new Averaged(average.epochs(), loss, referencePsnr, loss < best);
+		listener.log(String.format("Mean weights of %s: validation loss %.5f (%s), best epoch %d: %.5f (%s); the model file holds %s",
+				averaged.epochs(), loss, config.method().describeValidation(loss), bestEpoch, best, config.method().describeValidation(best),
 				averaged.kept() ? "the mean" : "the best epoch"));
 		if (averaged.kept()) {
 			ModelFile kept = ModelFile.read(config.modelOut()); // its record is rewritten by finish()
@@ -232,6 +255,9 @@ public final class Trainer {
 			throw new IllegalArgumentException("start_from model '" + file.info().name() + "' is a U-Net of depth " + theirs.depth() + " with " + theirs.baseFilters()
 					+ " base filters" + (theirs.residual() ? "" : ", direct=true") + "; set depth=" + theirs.depth() + ",base_filters=" + theirs.baseFilters()
 					+ (theirs.residual() ? ",direct=false" : ",direct=true") + " (or a larger base_filters) to fine-tune it");
+		if (theirs.topSkip() != spec.topSkip())
+			throw new IllegalArgumentException("start_from model '" + file.info().name() + "' is a U-Net " + (theirs.topSkip() ? "with" : "without")
+					+ " the top skip connection; set top_skip=" + theirs.topSkip() + " to fine-tune it");
 		if (theirs.refineConvs() > spec.refineConvs()) // fewer works: the extra ones start as identities
 			throw new IllegalArgumentException("start_from model '" + file.info().name() + "' has " + theirs.refineConvs()
 					+ " refinement convolutions; set refine_convs=" + theirs.refineConvs() + " (or more) to fine-tune it");
@@ -294,22 +320,64 @@ public final class Trainer {
 		});
 	}
 
-	private static List<DataSet> validationBatches(PatchSampler sampler) {
+	/**
+	 * The training planes as the method reads them: clean images (degraded synthetically, or with their degraded pairs),
+	 * RGB images' opponent planes, or noisy images (alone, or with their second acquisitions; with their clean
+	 * reference when {@code clean} is given).
+	 */
+	private List<TrainingImage> loadImages(Degradation degradation) throws IOException {
+		return switch (config.method()) {
+			case NOISE2VOID -> TrainingImages.loadNoisy(config.images(), null, config.clean(), TrainingConfig.NORMALIZATION, config.asGrey(),
+					!config.jointChannels());
+			case NOISE2NOISE -> TrainingImages.loadNoisy(config.images(), config.degraded(), config.clean(), TrainingConfig.NORMALIZATION, config.asGrey(),
+					false);
+			case SUPERVISED -> config.asOpponent()
+					? TrainingImages.loadOpponentPlanes(config.images(), degradation, TrainingConfig.NORMALIZATION, config.seed(), config.luminanceGuide())
+					: TrainingImages.load(config.images(), config.degraded(), degradation, TrainingConfig.NORMALIZATION, config.seed(), config.asGrey());
+		};
+	}
+
+	/** What the log says the patches are made of. */
+	private String describeData() {
+		String reference = config.clean() == null ? "" : ", validated against the clean images in " + config.clean();
+		return switch (config.method()) {
+			case NOISE2VOID -> "noise2void: " + config.masking().describe() + reference;
+			case NOISE2NOISE -> "noise2noise: pairs with the second acquisitions in " + config.degraded() + ", in random order" + reference;
+			case SUPERVISED -> config.degraded() == null ? config.degradation().describe() : "pairs from " + config.degraded();
+		};
+	}
+
+	/** What becomes of each drawn pair, on the producer thread. */
+	private PairPreparation preparation() {
+		return switch (config.method()) {
+			case NOISE2VOID -> new BlindSpotMasker(config.masking());
+			case NOISE2NOISE -> PairPreparation.RANDOM_DIRECTION;
+			case SUPERVISED -> PairPreparation.NONE;
+		};
+	}
+
+	/** Fixed pairs, prepared with {@code rng}, in batches of {@link #VALIDATION_BATCH}. */
+	private static List<DataSet> batches(List<PatchSampler.Pair> pairs, PairPreparation preparation, Random rng) {
 		List<DataSet> out = new ArrayList<>();
-		List<PatchSampler.Pair> all = sampler.validation();
-		for (int i = 0; i < all.size(); i += VALIDATION_BATCH)
-			out.add(PatchDataSetIterator.toDataSet(all.subList(i, Math.min(all.size(), i + VALIDATION_BATCH))));
+		List<PatchSampler.Pair> prepared = pairs.stream().map(p -> preparation.prepare(p, rng)).toList();
+		for (int i = 0; i < prepared.size(); i += VALIDATION_BATCH)
+			out.add(PatchDataSetIterator.toDataSet(prepared.subList(i, Math.min(prepared.size(), i + VALIDATION_BATCH))));
 		return out;
 	}
 
-	/** Mean squared error over all validation pixels, network in inference mode (no dropout). */
+	/**
+	 * Mean squared error over all validation pixels, network in inference mode (no dropout); with loss weights (the
+	 * labels mask), each pixel's error weighted as in training, which for Noise2Void is the mean over the masked pixels.
+	 */
 	static double validationLoss(ComputationGraph graph, List<DataSet> validation) {
 		double sum = 0;
 		long n = 0;
 		for (DataSet ds : validation) {
 			INDArray out = graph.outputSingle(false, ds.getFeatures());
 			INDArray diff = out.sub(ds.getLabels());
-			sum += diff.muli(diff).sumNumber().doubleValue();
+			diff.muli(diff);
+			if (ds.getLabelsMaskArray() != null) diff.muli(ds.getLabelsMaskArray());
+			sum += diff.sumNumber().doubleValue();
 			n += out.length();
 		}
 		return sum / n;
@@ -323,7 +391,14 @@ public final class Trainer {
 		training.put("as_grey", config.asGrey());
 		if (config.asOpponent()) training.put("as_opponent", true);
 		if (config.luminanceGuide()) training.put(ModelInfo.LUMINANCE_MODEL, luminanceModel()); // Restorer restores the luminance with it
-		training.put("mode", config.degraded() == null ? "synthetic" : "pairs");
+		training.put("mode", config.method().selfSupervised() ? config.method().key() : config.degraded() == null ? "synthetic" : "pairs");
+		training.put("method", config.method().key());
+		if (config.method() == TrainingMethod.NOISE2VOID) {
+			training.put("masking", config.masking().toMap());
+			training.put("joint_channels", config.jointChannels());
+		}
+		if (config.method() == TrainingMethod.NOISE2NOISE) training.put("partners", config.degraded().toAbsolutePath().normalize().toString());
+		if (config.clean() != null) training.put("clean", config.clean().toAbsolutePath().normalize().toString());
 		training.put("planes", planes);
 		training.put("validation_patches", sampler.validation().size());
 		training.put("patch_size", config.patchSize());
@@ -348,15 +423,41 @@ public final class Trainer {
 			training.put("averaged", averaged.epochs());
 			training.put("averaged_validation_loss", averaged.validationLoss());
 		}
-		training.put("validation_psnr_normalized", result.validationPsnr()); // of the weights in the file
+		// of the weights in the file; against noisy targets for noise2noise, no PSNR at all for noise2void's masked pixels
+		if (config.method() != TrainingMethod.NOISE2VOID) training.put("validation_psnr_normalized", result.validationPsnr());
+		if (config.method() == TrainingMethod.NOISE2NOISE) training.put("validation_target", "noisy");
+		double referencePsnr = result.referencePsnr();
+		if (!Double.isNaN(referencePsnr)) training.put("clean_psnr_normalized", referencePsnr);
 		training.put("seconds", Math.round(result.seconds()));
 		training.put("created", Instant.now().toString());
 		training.put("imagify_version", version());
-		String description = (config.degraded() == null ? "Restores " + config.degradation().describe() : "Restores images like " + config.degraded())
-				+ (config.blurKnown() ? ", told the blur sigma" : "") + ", trained on " + config.images().getFileName();
-		return new ModelInfo(config.modelName(), description, spec.channels(), spec.sizeMultiple(), spec.receptiveFieldRadius(),
-				TrainingConfig.NORMALIZATION, config.degraded() == null ? config.degradation().toMap() : Map.of("type", "pairs"),
-				spec.toMap(), training);
+		return new ModelInfo(config.modelName(), description(), spec.channels(), spec.sizeMultiple(), spec.receptiveFieldRadius(),
+				TrainingConfig.NORMALIZATION, degradationRecord(), spec.toMap(), training);
+	}
+
+	/**
+	 * The model's one line for people, which Denoise logs beside its name: what it restores and, for a self-supervised
+	 * model, how it learnt it.
+	 */
+	private String description() {
+		String data = ", trained on " + config.images().getFileName();
+		return switch (config.method()) {
+			case NOISE2VOID -> "Denoises images like " + config.images().getFileName() + ", trained self-supervised with noise2void (" + config.masking().describe() + ")";
+			case NOISE2NOISE -> "Denoises images like " + config.images().getFileName() + ", trained self-supervised with noise2noise on second acquisitions in "
+					+ config.degraded().getFileName();
+			case SUPERVISED -> (config.degraded() == null ? "Restores " + config.degradation().describe() : "Restores images like " + config.degraded())
+					+ (config.blurKnown() ? ", told the blur sigma" : "") + data;
+		};
+	}
+
+	/**
+	 * What the model undoes, as the model file's degradation record says it: a synthetic degradation, "pairs", or the
+	 * self-supervised method, the noise of the images themselves. Only a synthetic degradation acts on every colour
+	 * channel alike, which lets a grey model restore RGB in opponent colours ({@link io.github.imagify.restore.Restorer}).
+	 */
+	private Map<String, Object> degradationRecord() {
+		if (config.method().selfSupervised()) return Map.of("type", config.method().key());
+		return config.degraded() == null ? config.degradation().toMap() : Map.of("type", "pairs");
 	}
 
 	/** The grey model a luminance-told model names: start_from, or the one it names when it is itself told the luminance (a fine-tune). */

@@ -1,9 +1,12 @@
 package io.github.imagify.train;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
+import io.github.imagify.blindspot.BlindSpotMasking;
 import io.github.imagify.data.TrainingImages;
 import io.github.imagify.degrade.Degradation;
 import io.github.imagify.degrade.DegradationSpec;
@@ -15,9 +18,10 @@ import io.github.imagify.model.UNetSpec;
  * Everything a training run needs, as the Train command's keys give it: made by name with {@link #builder()}, which
  * starts from the keys' defaults, and checked as a whole when built. The network's channel count comes from the images.
  *
- * @param images         folder of clean images
- * @param degraded       folder of degraded partners with the same names (pairs mode), or null for synthetic degradation
- * @param degradation    synthetic degradation (ignored in pairs mode, but recorded)
+ * @param images         folder of clean images; of noisy images for self-supervised methods
+ * @param degraded       folder of degraded partners with the same names (pairs mode), or null for synthetic degradation;
+ *                       for noise2noise, the second noisy acquisitions of the same scenes
+ * @param degradation    synthetic degradation (ignored in pairs mode, but recorded); null for self-supervised methods
  * @param modelOut       model file to write (the best model by validation loss)
  * @param asGrey         convert RGB training images to grey, to train a single-channel model
  * @param startFrom      a model file or bundled model name whose weights training starts from (fine-tuning), or null
@@ -30,11 +34,19 @@ import io.github.imagify.model.UNetSpec;
  *                       start_from model, which the model file names
  * @param averageEpochs  0, or how many last epochs' weights to average: after the last epoch the model file holds
  *                       their mean if it validates better than the best epoch ({@link WeightAverage})
+ * @param method         how the network learns: from clean targets, or from noisy images alone ({@link TrainingMethod})
+ * @param masking        noise2void's blind-spot masking (the defaults for the other methods)
+ * @param clean          for self-supervised methods, an optional folder of the clean truth of the training images
+ *                       (same names), against which each epoch's validation reports a PSNR; null otherwise
+ * @param jointChannels  noise2void on RGB images: one RGB model rather than a grey one trained channel by channel
+ * @param topSkip        the U-Net's full-resolution skip connection; N2V2 drops it against checkerboard artefacts
+ *                       ({@link UNetSpec#topSkip})
  */
 public record TrainingConfig(Path images, Path degraded, DegradationSpec degradation, int patchSize, int batchSize,
 		int epochs, int stepsPerEpoch, double learningRate, int depth, int baseFilters, double dropout, boolean residual,
 		double validationFraction, long seed, Path modelOut, String modelName, boolean resume, boolean asGrey, String startFrom,
-		boolean blurKnown, int refineConvs, boolean asOpponent, boolean luminanceGuide, int averageEpochs) {
+		boolean blurKnown, int refineConvs, boolean asOpponent, boolean luminanceGuide, int averageEpochs, TrainingMethod method,
+		BlindSpotMasking masking, Path clean, boolean jointChannels, boolean topSkip) {
 
 	public static final Normalization NORMALIZATION = Normalization.DEFAULT;
 
@@ -43,6 +55,12 @@ public record TrainingConfig(Path images, Path degraded, DegradationSpec degrada
 			DEFAULT_DEPTH = 3, DEFAULT_BASE_FILTERS = 32;
 	public static final double DEFAULT_LEARNING_RATE = 1e-3, DEFAULT_DROPOUT = 0.1;
 	public static final long DEFAULT_SEED = 42;
+	/** The degradation keys' defaults; self-supervised methods refuse other values, as no degradation applies to them. */
+	public static final String DEFAULT_DEGRADATION_TYPE = DegradationSpec.GAUSSIAN_NOISE, DEFAULT_BLUR_SIGMA = "1.5";
+	public static final double DEFAULT_POISSON_PEAK = 30;
+	public static final int DEFAULT_FACTOR = 2;
+	static final DegradationSpec DEFAULT_DEGRADATION = DegradationSpec.withDefaultNoise(DEFAULT_DEGRADATION_TYPE, DEFAULT_BLUR_SIGMA, "",
+			DEFAULT_POISSON_PEAK, DEFAULT_FACTOR);
 	/** The share of the images' area held out for validation; not a key. */
 	static final double VALIDATION_FRACTION = 0.1;
 
@@ -51,9 +69,16 @@ public record TrainingConfig(Path images, Path degraded, DegradationSpec degrada
 	 * {@link #builder()}: this constructor's positional arguments are the builder's business.
 	 */
 	public TrainingConfig {
-		if (images == null) throw new IllegalArgumentException("'images' is not set; give a folder of clean training images");
+		if (method == null) method = TrainingMethod.SUPERVISED;
+		if (masking == null) masking = BlindSpotMasking.DEFAULT;
+		if (images == null)
+			throw new IllegalArgumentException("'images' is not set; give a folder of " + (method.selfSupervised() ? "noisy" : "clean") + " training images");
 		if (modelOut == null) throw new IllegalArgumentException("'model_out' is not set; give the model file to write, e.g. model_out=/path/my-model.zip");
-		if (degradation == null) throw new IllegalArgumentException("degradation is not set; give one of " + DegradationSpec.TYPES);
+		if (method.selfSupervised() && degradation != null)
+			throw new IllegalArgumentException("method='" + method.key() + "' learns the noise of its images, no degradation applies; leave degradation unset");
+		if (method == TrainingMethod.NOISE2NOISE && degraded == null)
+			throw new IllegalArgumentException("method='noise2noise' needs 'degraded': a folder of second noisy acquisitions of the scenes in 'images', under the same names");
+		if (!method.selfSupervised() && degradation == null) throw new IllegalArgumentException("degradation is not set; give one of " + DegradationSpec.TYPES);
 		// checked now, not when the first epoch is done and the model is written
 		if (java.nio.file.Files.isDirectory(modelOut))
 			throw new IllegalArgumentException("model_out " + modelOut + " is a folder; give a file name in it, e.g. " + modelOut.resolve("model.zip"));
@@ -70,7 +95,9 @@ public record TrainingConfig(Path images, Path degraded, DegradationSpec degrada
 			throw new IllegalArgumentException("patch_size " + patchSize + " must be a multiple of 2^depth = " + (1 << depth) + "; try " + ((patchSize >> depth) + 1 << depth));
 		if (refineConvs < 0 || refineConvs > UNetSpec.MAX_REFINE_CONVS)
 			throw new IllegalArgumentException("refine_convs must be 0.." + UNetSpec.MAX_REFINE_CONVS + ", got " + refineConvs);
-		if (degraded == null) degradation.validate();
+		if (degraded == null && !method.selfSupervised()) degradation.validate();
+		if (method == TrainingMethod.NOISE2VOID) checkMaskingFits(masking, patchSize);
+		if (jointChannels && asGrey) throw new IllegalArgumentException("as_grey and joint_channels both set; choose one: joint_channels=true trains one RGB model");
 		if (blurKnown && degraded != null)
 			throw new IllegalArgumentException("blur_known=true needs a synthetic gaussian_blur degradation, whose sigma the model is told; pairs do not say their blur");
 		if (blurKnown) new KnownBlur(degradation); // says when the degradation is not a blur
@@ -92,8 +119,20 @@ public record TrainingConfig(Path images, Path degraded, DegradationSpec degrada
 		}
 	}
 
-	/** The synthetic degradation as training patches are made with it: one that says its blur sigma when the model is told it. */
+	/** Every patch must hold a masked pixel, and a masked pixel's window and line must fit in the patch. */
+	private static void checkMaskingFits(BlindSpotMasking masking, int patchSize) {
+		if (masking.gridSpacing() > patchSize)
+			throw new IllegalArgumentException(BlindSpotMasking.MASKED_FRACTION + " " + masking.maskedFraction() + " masks one pixel in " + masking.gridSpacing() + "x"
+					+ masking.gridSpacing() + ", none in many " + patchSize + "x" + patchSize + " patches; give at least " + 1.0 / ((double) patchSize * patchSize)
+					+ " or a larger patch_size");
+		if (masking.neighbourhood() > patchSize || masking.structured() && masking.structSpan() > patchSize)
+			throw new IllegalArgumentException(BlindSpotMasking.MASK_NEIGHBOURHOOD + " and " + BlindSpotMasking.STRUCT_MASK_SPAN + " must fit in a patch of "
+					+ patchSize + " px, got " + masking.neighbourhood() + " and " + masking.structSpan());
+	}
+
+	/** The synthetic degradation as training patches are made with it (one that says its blur sigma when the model is told it); null for self-supervised methods. */
 	public Degradation trainingDegradation() {
+		if (degradation == null) return null;
 		return blurKnown ? new KnownBlur(degradation) : degradation.toDegradation();
 	}
 
@@ -105,7 +144,7 @@ public record TrainingConfig(Path images, Path degraded, DegradationSpec degrada
 		Map<String, Object> m = new LinkedHashMap<>();
 		m.put("images", images.toAbsolutePath().normalize().toString());
 		m.put("degraded", degraded == null ? "" : degraded.toAbsolutePath().normalize().toString());
-		m.put("degradation", degradation.toMap().toString());
+		m.put("degradation", degradation == null ? "" : degradation.toMap().toString());
 		m.put("patch_size", patchSize);
 		m.put("batch_size", batchSize);
 		m.put("steps_per_epoch", stepsPerEpoch);
@@ -121,6 +160,11 @@ public record TrainingConfig(Path images, Path degraded, DegradationSpec degrada
 		if (refineConvs > 0) m.put("refine_convs", refineConvs);
 		if (asOpponent) m.put("as_opponent", true);
 		if (luminanceGuide) m.put("luminance_guide", true);
+		// only when not the default, so earlier checkpoints still resume; 'clean' changes what is reported, not what is trained
+		if (method != TrainingMethod.SUPERVISED) m.put("method", method.key());
+		if (method == TrainingMethod.NOISE2VOID) m.put("masking", masking.toMap().toString());
+		if (jointChannels) m.put("joint_channels", true);
+		if (!topSkip) m.put("top_skip", false);
 		return m;
 	}
 
@@ -147,8 +191,16 @@ public record TrainingConfig(Path images, Path degraded, DegradationSpec degrada
 
 	/** Sets a training run's values by name; {@link #build()} checks them. One setter per record component. */
 	public static final class Builder {
-		private Path images, degraded, modelOut;
+		private Path images, degraded, modelOut, clean;
 		private DegradationSpec degradation;
+		/**
+		 * Whether noise_sigma was given, which its default (empty) tells apart even where the value is the default one;
+		 * null when the degradation was set as a whole.
+		 */
+		private Boolean noiseSigmaGiven;
+		private TrainingMethod method = TrainingMethod.SUPERVISED;
+		private BlindSpotMasking masking = BlindSpotMasking.DEFAULT;
+		private boolean jointChannels, topSkip = true;
 		private int patchSize = DEFAULT_PATCH_SIZE, batchSize = DEFAULT_BATCH_SIZE, epochs = DEFAULT_EPOCHS, stepsPerEpoch = DEFAULT_STEPS_PER_EPOCH;
 		private double learningRate = DEFAULT_LEARNING_RATE;
 		private int depth = DEFAULT_DEPTH, baseFilters = DEFAULT_BASE_FILTERS;
@@ -164,7 +216,13 @@ public record TrainingConfig(Path images, Path degraded, DegradationSpec degrada
 
 		public Builder images(Path v) { images = v; return this; }
 		public Builder degraded(Path v) { degraded = v; return this; }
-		public Builder degradation(DegradationSpec v) { degradation = v; return this; }
+		public Builder degradation(DegradationSpec v) { degradation = v; noiseSigmaGiven = null; return this; }
+		/** The degradation from the Train keys as given, which self-supervised methods refuse when any differs from its default. */
+		public Builder degradationKeys(String type, String blurSigma, String noiseSigma, double poissonPeak, int factor, String noiseDraw) {
+			degradation = DegradationSpec.withDefaultNoise(type, blurSigma, noiseSigma, poissonPeak, factor).withNoiseDraw(noiseDraw);
+			noiseSigmaGiven = noiseSigma != null && !noiseSigma.isBlank();
+			return this;
+		}
 		public Builder patchSize(int v) { patchSize = v; return this; }
 		public Builder batchSize(int v) { batchSize = v; return this; }
 		public Builder epochs(int v) { epochs = v; return this; }
@@ -186,12 +244,56 @@ public record TrainingConfig(Path images, Path degraded, DegradationSpec degrada
 		public Builder asOpponent(boolean v) { asOpponent = v; return this; }
 		public Builder luminanceGuide(boolean v) { luminanceGuide = v; return this; }
 		public Builder averageEpochs(int v) { averageEpochs = v; return this; }
+		public Builder method(TrainingMethod v) { method = v; return this; }
+		public Builder masking(BlindSpotMasking v) { masking = v; return this; }
+		public Builder clean(Path v) { clean = v; return this; }
+		public Builder jointChannels(boolean v) { jointChannels = v; return this; }
+		public Builder topSkip(boolean v) { topSkip = v; return this; }
 
 		/** The checked settings; an IllegalArgumentException names the key that is wrong. */
 		public TrainingConfig build() {
-			return new TrainingConfig(images, degraded, degradation, patchSize, batchSize, epochs, stepsPerEpoch, learningRate, depth,
-					baseFilters, dropout, residual, validationFraction, seed, modelOut, modelName, resume, asGrey, startFrom, blurKnown,
-					refineConvs, asOpponent, luminanceGuide, averageEpochs);
+			List<String> inapplicable = inapplicableKeys();
+			if (!inapplicable.isEmpty())
+				throw new IllegalArgumentException(String.join(", ", inapplicable) + (inapplicable.size() == 1 ? " does" : " do") + " not apply to method='"
+						+ method.key() + "' " + switch (method) {
+							case SUPERVISED -> "(only to noise2void" + (inapplicable.contains("clean") ? " or noise2noise" : "") + "); leave "
+									+ (inapplicable.size() == 1 ? "it" : "them") + " out or set method";
+							case NOISE2VOID -> "(it learns from the noisy images in 'images' alone); leave " + (inapplicable.size() == 1 ? "it" : "them") + " out";
+							case NOISE2NOISE -> "(it learns from two noisy acquisitions of each scene); leave " + (inapplicable.size() == 1 ? "it" : "them") + " out";
+						});
+			return new TrainingConfig(images, degraded, method.selfSupervised() ? null : degradation, patchSize, batchSize, epochs, stepsPerEpoch,
+					learningRate, depth, baseFilters, dropout, residual, validationFraction, seed, modelOut, modelName, resume, asGrey, startFrom,
+					blurKnown, refineConvs, asOpponent, luminanceGuide, averageEpochs, method, masking, clean, jointChannels, topSkip);
+		}
+
+		/**
+		 * The degradation keys set to other than their defaults. From the keys, an empty noise_sigma takes the type's
+		 * default, which differs from gaussian_noise's without being set; a given one is set even at that default.
+		 */
+		private List<String> degradationKeysSet() {
+			List<String> keys = degradation.keysOtherThan(DEFAULT_DEGRADATION);
+			if (noiseSigmaGiven == null) return keys;
+			keys.remove("noise_sigma");
+			if (noiseSigmaGiven) keys.add((int) keys.stream().filter(k -> k.equals("degradation") || k.equals("blur_sigma")).count(), "noise_sigma");
+			return keys;
+		}
+
+		/** The keys set (to other than their defaults) that make no sense with the method, in the order of the keys. */
+		private List<String> inapplicableKeys() {
+			List<String> keys = new ArrayList<>();
+			if (method == TrainingMethod.NOISE2VOID && degraded != null) keys.add("degraded");
+			if (method.selfSupervised()) {
+				if (degradation != null) keys.addAll(degradationKeysSet());
+				if (blurKnown) keys.add("blur_known");
+				if (asOpponent) keys.add("as_opponent");
+				if (luminanceGuide) keys.add("luminance_guide");
+			}
+			if (!method.selfSupervised() && clean != null) keys.add("clean");
+			if (method != TrainingMethod.NOISE2VOID) {
+				keys.addAll(masking.keysSet());
+				if (jointChannels) keys.add("joint_channels");
+			}
+			return keys;
 		}
 	}
 }

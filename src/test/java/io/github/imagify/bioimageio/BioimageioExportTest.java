@@ -99,6 +99,20 @@ class BioimageioExportTest {
 		assertTrue(new String(entries(zip).get("LICENSE"), StandardCharsets.UTF_8).contains("MIT"));
 	}
 
+	/** A model trained with noise2void exports as any other: a denoiser, which its README says learnt from noisy images alone. */
+	@Test
+	void selfSupervisedModelSaysHowItLearnt() throws Exception {
+		UNetSpec spec = new UNetSpec(1, 2, 4, 0, true, 1.0).withTopSkip(false);
+		Path model = dir.resolve("n2v.zip");
+		TestModels.modelFile(TestModels.randomGraph(spec, 2), spec, "n2v", "noise2void").write(model);
+		Path zip = dir.resolve("n2v.bioimageio.zip");
+		BioimageioExport.export(new BioimageioExport.Request(model.toString(), zip, null, null, null), m -> {});
+		Map<String, Object> rdf = validate(zip);
+		assertTrue(strings(rdf.get("tags")).contains("denoising"), rdf.get("tags").toString());
+		String readme = new String(entries(zip).get("README.md"), StandardCharsets.UTF_8);
+		assertTrue(readme.contains("Trained to undo: the noise of its training images, learnt from noisy images alone (noise2void)"), readme);
+	}
+
 	@Test
 	void axesFollowTheModelsSizeMultipleAndContext() {
 		ModelInfo info = new ModelInfo("m", "", 1, 4, 5, Normalization.DEFAULT, Map.of(), Map.of(), Map.of());

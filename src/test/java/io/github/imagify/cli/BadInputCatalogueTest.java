@@ -78,6 +78,19 @@ class BadInputCatalogueTest {
 		Path clean = Files.createDirectory(inputs.resolve("clean"));
 		ImageFiles.write(new ImagePlus("a", TestImages.blobs(64, 64, 7)), clean.resolve("a.png"));
 		ImageFiles.write(new ImagePlus("b", TestImages.blobs(96, 80, 8)), clean.resolve("b.png"));
+		// for self-supervised training: partners named otherwise, a constant image, clean references that do not fit
+		Path misnamed = Files.createDirectory(inputs.resolve("misnamed"));
+		ImageFiles.write(new ImagePlus("a", TestImages.blobs(64, 64, 9)), misnamed.resolve("a.png"));
+		ImageFiles.write(new ImagePlus("c", TestImages.blobs(96, 80, 10)), misnamed.resolve("c.png"));
+		Path constant = Files.createDirectory(inputs.resolve("constant"));
+		ImageFiles.write(new ImagePlus("a", TestImages.blobs(64, 64, 7)), constant.resolve("a.png"));
+		ByteProcessor flat = new ByteProcessor(64, 64);
+		flat.setValue(80);
+		flat.fill();
+		ImageFiles.write(new ImagePlus("flat", flat), constant.resolve("flat.png"));
+		Path otherSize = Files.createDirectory(inputs.resolve("other-size"));
+		ImageFiles.write(new ImagePlus("a", TestImages.blobs(64, 64, 7)), otherSize.resolve("a.png"));
+		ImageFiles.write(new ImagePlus("b", TestImages.blobs(80, 96, 8)), otherSize.resolve("b.png"));
 		before = digests(inputs);
 	}
 
@@ -140,6 +153,28 @@ class BadInputCatalogueTest {
 		fails("Imagify Train", "images='" + inputs.resolve("clean") + "',start_from='" + inputs.resolve("no-such-model.zip") + "'," + model, "no-such-model.zip");
 		fails("Imagify Train", "images='" + inputs.resolve("clean") + "',patch_size=32,start_from='" + inputs.resolve("two-channels.zip") + "'," + model,
 				"takes 2-channel images but the training images have 1");
+	}
+
+	/** Training from noisy images (method noise2void or noise2noise) with input it cannot use, and keys that do not apply to the method. */
+	@Test
+	void selfSupervisedTrainingInput() {
+		String model = "model_out='" + out.resolve("m.zip") + "'", clean = "images='" + inputs.resolve("clean") + "',";
+		fails("Imagify Train", clean + "method='noise2void',patch_size=256," + model, "patch_size 256 leaves 0 patch(es)");
+		fails("Imagify Train", clean + "method='noise2void',degraded='" + inputs.resolve("misnamed") + "'," + model, "degraded does not apply to method='noise2void'");
+		fails("Imagify Train", clean + "method='noise2void',noise_sigma=25," + model, "noise_sigma does not apply to method='noise2void'");
+		fails("Imagify Train", clean + "method='noise2void',degradation='gaussian_blur'," + model, "degradation does not apply to method='noise2void'");
+		fails("Imagify Train", clean + "method='noise2noise'," + model, "method='noise2noise' needs 'degraded'");
+		fails("Imagify Train", clean + "method='noise2noise',degraded='" + inputs.resolve("misnamed") + "'," + model,
+				"noise2noise pairs images by name, but [b.png] in " + inputs.resolve("clean") + " have no partner in 'degraded' and [c.png]");
+		fails("Imagify Train", clean + "method='noise2noise',degraded='" + inputs.resolve("clean") + "'," + model, "a.png is the same image as");
+		fails("Imagify Train", "images='" + inputs.resolve("constant") + "',method='noise2void',patch_size=32," + model, "flat.png is constant");
+		fails("Imagify Train", clean + "method='noise2void',clean='" + inputs.resolve("misnamed") + "'," + model, "'clean' has no image named b.png");
+		fails("Imagify Train", clean + "method='noise2void',patch_size=32,clean='" + inputs.resolve("other-size") + "'," + model,
+				"other-size/b.png does not match");
+		fails("Imagify Train", clean + "clean='" + inputs.resolve("clean") + "'," + model, "clean does not apply to method='supervised'");
+		fails("Imagify Train", clean + "masked_fraction=0.01," + model, "masked_fraction does not apply to method='supervised'");
+		fails("Imagify Train", clean + "method='noise2void',struct_mask='diagonal'," + model, "struct_mask must be one of none, horizontal, vertical");
+		fails("Imagify Train", clean + "method='n2v'," + model, "method must be one of supervised, noise2void, noise2noise");
 	}
 
 	/** A read-only and a full output folder, for real: a tmpfs mounted in a private mount namespace around a child JVM. */

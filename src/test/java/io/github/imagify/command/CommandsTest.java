@@ -141,6 +141,41 @@ class CommandsTest {
 		assertFalse(new File(dir.toFile(), "x.zip").exists());
 	}
 
+	/**
+	 * noise2void through the Train command's own keys, with N2V2's and structN2V's options and a clean reference: the
+	 * model file records them, the Results table has the PSNR against the clean images, and Denoise logs the method
+	 * (in the model's description) and restores with the model.
+	 */
+	@Test
+	void noise2voidTrainsThroughTheCommandsKeysAndDenoiseSaysSo() throws Exception {
+		Path noisy = TestImages.floatStacks(dir, "noisy", 1, 2, 64, 3, 0, 20, 1), clean = TestImages.floatStacks(dir, "clean", 1, 2, 64, 3, 0, 0, 0);
+		Path model = dir.resolve("n2v.zip");
+		Map<String, Object> keys = new java.util.HashMap<>(Map.of("method", "noise2void", "images", noisy.toString(), "clean", clean.toString(),
+				"model_out", model.toString(), "patch_size", 32, "batch_size", 4, "epochs", 1, "steps_per_epoch", 3, "depth", 2, "base_filters", 4));
+		keys.putAll(Map.of("masked_fraction", 0.01, "mask_neighbourhood", 7, "mask_replacement", "median", "struct_mask", "vertical",
+				"struct_mask_span", 3, "top_skip", false));
+		CommandModule m = run(TrainCommand.class, keys);
+		assertFalse(m.isCanceled(), m.getCancelReason());
+		ModelFile file = ModelFile.read(model);
+		assertEquals(Map.of("masked_fraction", 0.01, "mask_neighbourhood", 7.0, "mask_replacement", "median", "struct_mask", "vertical",
+				"struct_mask_span", 3.0), file.info().training().get("masking"));
+		assertEquals(false, file.info().network().get("top_skip"));
+		ij.measure.ResultsTable table = ij.measure.ResultsTable.getResultsTable();
+		assertTrue(table.getValue("clean_psnr", 0) > 10, "the PSNR against the clean images, per epoch");
+
+		List<String> logged = new java.util.concurrent.CopyOnWriteArrayList<>();
+		org.scijava.log.LogListener listener = message -> logged.add(message.text());
+		context.service(org.scijava.log.LogService.class).addLogListener(listener);
+		try {
+			CommandModule d = run(DenoiseCommand.class, Map.of("image", new ImagePlus("x", TestImages.blobs(40, 40, 9)), "model", model.toString()));
+			assertFalse(d.isCanceled(), d.getCancelReason());
+		} finally {
+			context.service(org.scijava.log.LogService.class).removeLogListener(listener);
+		}
+		assertTrue(logged.stream().anyMatch(l -> l.startsWith("Imagify Denoise: model 'n2v' (") && l.contains("trained self-supervised with noise2void")),
+				logged.toString());
+	}
+
 	@Test
 	void outputTypeChoosesFloatOrTheInputsBitDepth() throws Exception {
 		ImagePlus sixteen = new ImagePlus("s.tif", TestImages.blobs(64, 60, 2).convertToShortProcessor(false));

@@ -17,7 +17,10 @@ import io.github.imagify.imagej.ImagePlusImages;
 import io.github.imagify.io.ImageFiles;
 import io.github.imagify.testing.TestImages;
 
-/** Training images from real files on disk: RGB images as the opponent planes a grey model restores them in. */
+/**
+ * Training images from real files on disk: RGB images as the opponent planes a grey model restores them in; noisy
+ * images for self-supervised training.
+ */
 class TrainingImagesTest {
 
 	@TempDir
@@ -64,6 +67,43 @@ class TrainingImagesTest {
 		assertEquals(planes.get(0).clean(), guided.get(1).guide());
 		assertEquals(planes.get(0).range(), guided.get(1).range());
 		assertNull(planes.get(0).guide());
+	}
+
+	/**
+	 * Noisy images for self-supervised training: an RGB image's channels become grey planes of their own (a constant
+	 * one left out), unless they train together; a 32-bit stack's planes keep their negative values and each is its own
+	 * target, normalised with its own range; a clean reference goes with each plane.
+	 */
+	@Test
+	void noisyImagesBecomePlanesThatAreTheirOwnTargets() throws Exception {
+		Path folder = Files.createDirectories(dir.resolve("noisy"));
+		ij.process.ColorProcessor rgb = TestImages.rgb(40, 30, 1);
+		for (int i = 0; i < 40 * 30; i++) rgb.set(i, rgb.get(i) & 0xffff00); // no blue at all
+		ImageFiles.write(new ImagePlus("a", rgb), folder.resolve("a.png"));
+		List<TrainingImage> split = TrainingImages.loadNoisy(folder, null, null, Normalization.DEFAULT, false, true);
+		assertEquals(List.of("a.png:red", "a.png:green"), split.stream().map(TrainingImage::name).toList(), "the empty blue channel is left out");
+		FloatImage red = ImagePlusImages.plane(ImageFiles.read(folder.resolve("a.png")), 1);
+		for (TrainingImage plane : split) {
+			assertEquals(1, plane.clean().channels());
+			assertSame(plane.clean(), plane.degraded(), "its own target");
+			assertNull(plane.reference());
+		}
+		assertEquals(red.get(0, 7, 9), split.get(0).clean().get(0, 7, 9));
+		List<TrainingImage> joint = TrainingImages.loadNoisy(folder, null, null, Normalization.DEFAULT, false, false);
+		assertEquals(1, joint.size());
+		assertEquals(3, joint.get(0).clean().channels());
+
+		Path stacks = TestImages.floatStacks(dir, "stacks", 1, 3, 32, 5, -500, 10, 1);
+		Path truth = TestImages.floatStacks(dir, "truth", 1, 3, 32, 5, -500, 0, 0);
+		List<TrainingImage> planes = TrainingImages.loadNoisy(stacks, null, truth, Normalization.DEFAULT, false, true);
+		assertEquals(List.of("img0.tif#1", "img0.tif#2", "img0.tif#3"), planes.stream().map(TrainingImage::name).toList());
+		for (TrainingImage plane : planes) {
+			assertTrue(plane.range().low() < -400, "negative values kept: " + plane.range());
+			assertEquals(Normalization.DEFAULT.measure(plane.degraded()), plane.range());
+			assertNotNull(plane.reference());
+			assertTrue(plane.reference().get(0, 3, 3) < -300);
+		}
+		assertNotEquals(planes.get(0).range(), planes.get(1).range(), "each plane its own range");
 	}
 
 	@Test

@@ -57,6 +57,11 @@ class UNetSpecTest {
 		assertEquals(2, refined.toMap().get("refine_convs"));
 		assertTrue(!s.toMap().containsKey("refine_convs"));
 		assertEquals(s.receptiveFieldRadius() + 2, refined.receptiveFieldRadius());
+		UNetSpec noTopSkip = s.withTopSkip(false); // only a spec without the top skip writes the key
+		assertEquals(noTopSkip, UNetSpec.fromMap(noTopSkip.toMap()));
+		assertEquals(false, noTopSkip.toMap().get("top_skip"));
+		assertTrue(!s.toMap().containsKey("top_skip") && UNetSpec.fromMap(s.toMap()).topSkip());
+		assertEquals(s.receptiveFieldRadius(), noTopSkip.receptiveFieldRadius(), "the top skip's path lies inside the deeper ones'");
 		json.put("condition", "noise_sigma");
 		assertMessage("condition", () -> UNetSpec.fromMap(json));
 		json.remove("condition");

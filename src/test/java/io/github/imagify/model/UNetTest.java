@@ -24,6 +24,19 @@ class UNetTest {
 		for (int depth = 1; depth <= 3; depth++)
 			checkShapesAndParameters(new UNetSpec(2, depth, 4, 0.1, true, 1.0));
 		checkShapesAndParameters(new UNetSpec(2, 2, 4, 0.1, true, 1.0).withRefineConvs(3));
+		checkShapesAndParameters(new UNetSpec(2, 2, 4, 0.1, true, 1.0).withTopSkip(false));
+	}
+
+	/** N2V2's U-Net: the top decoder level has no concatenation and reads the upsampled features alone; the deeper ones keep theirs. */
+	@Test
+	void withoutTheTopSkipTheTopLevelReadsOnlyTheUpsampledFeatures() {
+		UNetSpec spec = new UNetSpec(1, 2, 4, 0, true, 1.0).withTopSkip(false);
+		ComputationGraph graph = UNet.build(spec, 16, 1e-3, 1);
+		Map<String, ?> vertices = graph.getConfiguration().getVertices();
+		assertTrue(!vertices.containsKey("dec0_concat") && vertices.containsKey("dec1_concat"), vertices.keySet().toString());
+		assertEquals(java.util.List.of("dec0_up"), graph.getConfiguration().getVertexInputs().get("dec0_conv1"));
+		assertEquals(4, graph.getLayer("dec0_conv1").getParam("W").size(1));
+		assertEquals(spec.parameterCount() + 9L * 4 * 4, new UNetSpec(1, 2, 4, 0, true, 1.0).parameterCount(), "the skip's 4 channels into 4 filters, 3x3");
 	}
 
 	private static void checkShapesAndParameters(UNetSpec spec) {

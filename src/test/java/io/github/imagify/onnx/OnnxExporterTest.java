@@ -49,7 +49,10 @@ class OnnxExporterTest {
 			new UNetSpec(3, 1, 4, 0.0, true, 0.5, UNetSpec.BLUR_SIGMA),
 			new UNetSpec(1, 1, 4, 0.0, false, 1.0, UNetSpec.BLUR_SIGMA),
 			new UNetSpec(1, 2, 4, 0.1, true, 1.0, null, 2),
-			new UNetSpec(3, 1, 4, 0.0, true, 1.0, UNetSpec.BLUR_SIGMA, 1));
+			new UNetSpec(3, 1, 4, 0.0, true, 1.0, UNetSpec.BLUR_SIGMA, 1),
+			// N2V2's U-Net without the top skip connection: the top decoder level reads the upsampled features alone
+			new UNetSpec(1, 2, 4, 0.1, true, 1.0).withTopSkip(false),
+			new UNetSpec(3, 1, 4, 0.0, false, 1.0, null, 1).withTopSkip(false));
 		StringBuilder report = new StringBuilder();
 		for (UNetSpec spec : specs) {
 			ComputationGraph graph = UNet.build(spec, 16, 1e-3, 5);
@@ -58,8 +61,8 @@ class OnnxExporterTest {
 			for (int batch = 1; batch <= 2; batch++) {
 				double[] d = compare(graph, onnx, batch, spec.inputChannels(), 48, 64);
 				double diff = d[0];
-				report.append(String.format("depth %d, channels %d, residual %b, condition %s, batch %d: max |ORT - DL4J| = %.3g (max |DL4J| = %.3g)%n",
-					spec.depth(), spec.channels(), spec.residual(), spec.condition(), batch, diff, d[1]));
+				report.append(String.format("depth %d, channels %d, residual %b, condition %s, top skip %b, batch %d: max |ORT - DL4J| = %.3g (max |DL4J| = %.3g)%n",
+					spec.depth(), spec.channels(), spec.residual(), spec.condition(), spec.topSkip(), batch, diff, d[1]));
 				assertTrue(diff <= TOLERANCE, spec + " batch " + batch + ": " + diff);
 			}
 		}

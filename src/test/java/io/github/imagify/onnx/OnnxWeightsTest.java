@@ -110,6 +110,12 @@ class OnnxWeightsTest {
 		OnnxWeights.copyInto(onnx, toldWide, true, false, true);
 		INDArray withCondition = Nd4j.concat(1, image, Nd4j.valueArrayOf(new long[] { 2, 1, 24, 32 }, 2f, DataType.FLOAT));
 		assertEquals(0, expected.sub(toldWide.outputSingle(false, withCondition)).amaxNumber().doubleValue(), 1e-5);
+		// without the top skip, the top decoder level's convolution reads no concatenation: its input channels grow as one run
+		UNetSpec noTopSkip = narrow.withTopSkip(false);
+		ComputationGraph trainedNoSkip = TestModels.randomGraph(noTopSkip, 4);
+		ComputationGraph wideNoSkip = UNet.build(wideSpec.withTopSkip(false), 32, 1e-3, 98);
+		OnnxWeights.copyInto(OnnxExporter.export(trainedNoSkip, "test"), wideNoSkip, false, false, true);
+		assertEquals(0, trainedNoSkip.outputSingle(false, image).sub(wideNoSkip.outputSingle(false, image)).amaxNumber().doubleValue(), 1e-5);
 		ComputationGraph narrower = UNet.build(new UNetSpec(1, 2, 3, 0.0, true, 1.0), 32, 1e-3, 1);
 		assertTrue(assertThrows(IOException.class, () -> OnnxWeights.copyInto(onnx, narrower, false, false, true)).getMessage().contains("have shape"));
 	}

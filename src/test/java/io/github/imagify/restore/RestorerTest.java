@@ -124,11 +124,19 @@ class RestorerTest {
 		assertArrayEquals(big.data(), identity.restore(big, null).data(), 0.1f);
 	}
 
-	/** A grey model trained on given pairs may have learnt something channel-specific: it restores RGB channel by channel. */
+	/**
+	 * A grey model trained on given pairs may have learnt something channel-specific, and a self-supervised one learnt
+	 * each colour channel's noise on its own: they restore RGB channel by channel.
+	 */
 	@Test
-	void greyModelFromPairsRestoresEachChannelOnItsOwn() throws Exception {
+	void greyModelFromPairsOrNoisyImagesRestoresEachChannelOnItsOwn() throws Exception {
+		for (String trainedOn : List.of("pairs", "noise2void", "noise2noise"))
+			restoresEachChannelOnItsOwn(trainedOn);
+	}
+
+	private static void restoresEachChannelOnItsOwn(String trainedOn) throws Exception {
 		UNetSpec spec = new UNetSpec(1, 2, 4, 0.0, true, 1.0);
-		try (Restorer fromPairs = new Restorer(TestModels.modelFile(TestModels.randomGraph(spec, 11), spec, "pairs", "pairs"), 32, 1)) {
+		try (Restorer fromPairs = new Restorer(TestModels.modelFile(TestModels.randomGraph(spec, 11), spec, trainedOn, trainedOn), 32, 1)) {
 			assertFalse(fromPairs.colourThroughOpponent());
 			FloatImage rgb = random(3, 24, 40, 7, 0, 255);
 			FloatImage all = fromPairs.restore(rgb, null);

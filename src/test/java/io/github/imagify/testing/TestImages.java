@@ -42,6 +42,28 @@ public final class TestImages {
 		return dir;
 	}
 
+	/**
+	 * Writes {@code count} 32-bit TIFF stacks {@code img0.tif, img1.tif, ...} of {@code planes} planes of {@code size} x
+	 * {@code size}: {@link #blobs} shifted by {@code offset} (negative values where it is negative) with Gaussian noise of
+	 * {@code sigma} (0: the clean truth; the same seed gives the same scenes, the noise seed its noise).
+	 */
+	public static Path floatStacks(Path parent, String name, int count, int planes, int size, long seed, double offset, double sigma, long noiseSeed)
+			throws IOException {
+		Path dir = Files.createDirectories(parent.resolve(name));
+		Random noise = new Random(noiseSeed);
+		for (int i = 0; i < count; i++) {
+			ij.ImageStack stack = new ij.ImageStack(size, size);
+			for (int p = 0; p < planes; p++) {
+				ij.process.FloatProcessor fp = blobs(size, size, seed + 10L * i + p).convertToFloatProcessor();
+				float[] v = (float[]) fp.getPixels();
+				for (int k = 0; k < v.length; k++) v[k] += (float) (offset + sigma * noise.nextGaussian());
+				stack.addSlice(fp);
+			}
+			ImageFiles.write(new ImagePlus("img" + i, stack), dir.resolve("img" + i + ".tif"));
+		}
+		return dir;
+	}
+
 	/** Writes {@code count} RGB PNGs {@code c0.png, c1.png, ...} of {@code size} x {@code size} into a new folder. */
 	public static Path rgbFolder(Path parent, String name, int count, int size, long seed) throws IOException {
 		Path dir = Files.createDirectories(parent.resolve(name));

@@ -495,6 +495,172 @@ class TrainerTest {
 		assertEquals(1, ((Number) ModelFile.read(out).info().training().get("best_epoch")).intValue());
 	}
 
+	/** A tiny noise2void run on noisy images: denser masks than N2V's default, so the few steps see enough blind spots. */
+	static TrainingConfig.Builder tinyNoise2Void(Path noisy, Path out) {
+		return TrainingConfig.builder().method(TrainingMethod.NOISE2VOID).images(noisy).modelOut(out).patchSize(32).depth(2).baseFilters(8)
+				.dropout(0).seed(5).resume(false).learningRate(3e-3)
+				.masking(new io.github.imagify.blindspot.BlindSpotMasking(0.02, 5, "uniform", "none", 5));
+	}
+
+	/** A listener that prints the log and collects it into {@code log}. */
+	static TrainingListener printedInto(List<String> log) {
+		return new TrainingListener() {
+			@Override
+			public void log(String message) {
+				System.out.println(message);
+				log.add(message);
+			}
+		};
+	}
+
+	/** PSNR of a noisy 32-bit plane and of its restoration against the clean truth the test made: {before, after}. */
+	private static double[] psnrBeforeAndAfter(ModelFile model, double offset, double sigma) throws Exception {
+		Path truth = TestImages.floatStacks(Files.createTempDirectory("truth"), "t", 1, 1, 96, 777, offset, 0, 0);
+		Path noisy = TestImages.floatStacks(Files.createTempDirectory("noisy"), "n", 1, 1, 96, 777, offset, sigma, 4321);
+		FloatImage clean = io.github.imagify.imagej.ImagePlusImages.plane(io.github.imagify.io.ImageFiles.read(truth.resolve("img0.tif")), 1);
+		FloatImage input = io.github.imagify.imagej.ImagePlusImages.plane(io.github.imagify.io.ImageFiles.read(noisy.resolve("img0.tif")), 1);
+		try (Restorer restorer = new Restorer(model, 96, 1)) {
+			return new double[] { Metrics.psnr(clean, input, 255), Metrics.psnr(clean, restorer.restore(input, null), 255) };
+		}
+	}
+
+	/**
+	 * noise2void on noisy 32-bit stacks with negative values (every plane an image), with their clean truth given: the
+	 * model restores a noisy image of the same kind better than the noisy input (PSNR against the truth the test made),
+	 * each epoch reports its PSNR against the clean images, and the model file records the method and its masking.
+	 */
+	@Test
+	void noise2voidLearnsFromNoisyImagesAloneAndRestoresThem() throws Exception {
+		double offset = -100, sigma = 30;
+		Path noisy = TestImages.floatStacks(dir, "noisy", 2, 2, 96, 20, offset, sigma, 1);
+		Path clean = TestImages.floatStacks(dir, "clean", 2, 2, 96, 20, offset, 0, 0);
+		Path out = dir.resolve("n2v.zip");
+		List<String> log = new java.util.ArrayList<>();
+		Trainer.Result r = new Trainer(tinyNoise2Void(noisy, out).clean(clean).epochs(2).stepsPerEpoch(30).build(), printedInto(log)).train();
+		assertTrue(log.stream().anyMatch(l -> l.startsWith("Training on 4 plane(s)") && l.contains("noise2void: 2 % of pixels masked")), log.toString());
+		assertTrue(log.stream().anyMatch(l -> l.matches("Epoch 1/2: .*\\(masked pixels against their noisy values\\), PSNR .* dB against the clean images.*")),
+				log.toString());
+		assertTrue(r.history().stream().allMatch(e -> Double.isFinite(e.referencePsnr())), r.history().toString());
+
+		ModelFile model = ModelFile.read(out);
+		Map<String, Object> record = model.info().training();
+		assertEquals("noise2void", record.get("method"));
+		assertEquals(0.02, ((Number) ((Map<?, ?>) record.get("masking")).get("masked_fraction")).doubleValue());
+		assertEquals("noise2void", model.info().degradation().get("type"));
+		assertEquals(r.referencePsnr(), ((Number) record.get("clean_psnr_normalized")).doubleValue(), 1e-9);
+		assertFalse(record.containsKey("validation_psnr_normalized"), "no PSNR of masked pixels against noise");
+		assertTrue(model.info().description().contains("noise2void"), model.info().description()); // what Denoise logs beside the name
+		double[] psnr = psnrBeforeAndAfter(model, offset, sigma);
+		System.out.println("noise2void: PSNR " + psnr[0] + " -> " + psnr[1]);
+		assertTrue(psnr[1] > psnr[0] + 1, "PSNR " + psnr[0] + " -> " + psnr[1]);
+	}
+
+	/**
+	 * noise2void's training and validation losses are over the masked pixels alone, with their blind spots: a residual
+	 * network that has not learnt yet is the identity, so it returns each masked pixel's replacement, a neighbour's value,
+	 * whose squared error against the noisy pixel is about twice the noise variance (both noisy), not the zero it has at
+	 * every other pixel.
+	 */
+	@Test
+	void noise2voidScoresTheMaskedPixelsInTrainingAndValidation() throws Exception {
+		Path noisy = TestImages.floatStacks(dir, "noisy", 1, 2, 64, 30, 0, 25, 2);
+		Trainer.Result r = new Trainer(tinyNoise2Void(noisy, dir.resolve("n2v.zip")).epochs(1).stepsPerEpoch(2).learningRate(1e-9).build(), null).train();
+		double noiseVariance = Math.pow(25 / 255.0, 2); // about: the normalised range is near the blobs' 0..255
+		EpochResult epoch = r.history().get(0);
+		assertTrue(epoch.trainLoss() > noiseVariance && epoch.validationLoss() > noiseVariance, epoch + " vs noise variance " + noiseVariance);
+	}
+
+	/**
+	 * noise2void through the epoch loop's other parts: a resumed run does only the new epoch (the checkpoint knows the
+	 * method and its masking, and other masking settings are refused), and the weight average of the last epochs is
+	 * validated with the masked loss. The U-Net is N2V2's, without the top skip, which ONNX Runtime restores with.
+	 */
+	@Test
+	void noise2voidResumesFromItsCheckpointAndAveragesItsLastEpochs() throws Exception {
+		Path noisy = TestImages.floatStacks(dir, "noisy", 1, 2, 64, 30, 0, 25, 2);
+		Path out = dir.resolve("n2v.zip");
+		new Trainer(tinyNoise2Void(noisy, out).epochs(2).stepsPerEpoch(6).averageEpochs(1).resume(true).topSkip(false).build(), null).train(); // sums epoch 2
+		AtomicInteger iterations = new AtomicInteger();
+		List<String> log = new java.util.ArrayList<>();
+		Trainer.Result r = new Trainer(tinyNoise2Void(noisy, out).epochs(3).stepsPerEpoch(6).averageEpochs(2).resume(true).topSkip(false).build(), new TrainingListener() {
+			@Override
+			public void log(String message) { log.add(message); }
+
+			@Override
+			public void iteration(int epoch, int step, int steps, double loss) {
+				assertEquals(3, epoch, "only the new epoch runs");
+				iterations.incrementAndGet();
+			}
+		}).train();
+		assertEquals(6, iterations.get());
+		assertEquals(3, r.history().size());
+		assertFalse(log.stream().anyMatch(l -> l.contains("averaging starts again")), log.toString());
+		assertTrue(log.stream().anyMatch(l -> l.startsWith("Mean weights of epochs 2-3: validation loss") && l.contains("masked pixels")), log.toString());
+		assertEquals("epochs 2-3", ModelFile.read(out).info().training().get("averaged"));
+		assertFalse(UNetSpec.fromMap(ModelFile.read(out).info().network()).topSkip());
+		assertRestoresThroughOnnxRuntime(ModelFile.read(out), DegradationSpec.of("gaussian_noise", "", "25", 0, 2));
+		TrainingConfig otherMasking = tinyNoise2Void(noisy, out).epochs(4).stepsPerEpoch(6).averageEpochs(2).resume(true).topSkip(false)
+				.masking(new io.github.imagify.blindspot.BlindSpotMasking(0.02, 5, "median", "none", 5)).build();
+		assertTrue(assertThrows(IllegalArgumentException.class, () -> new Trainer(otherMasking, null).train()).getMessage().contains("other settings"));
+	}
+
+	/**
+	 * noise2noise on two noisy acquisitions of each scene: validation compares with a noisy target and says so (in the
+	 * log and the record), and the model restores a third noisy acquisition better than it was.
+	 */
+	@Test
+	void noise2noiseLearnsFromTwoNoisyAcquisitions() throws Exception {
+		double sigma = 30;
+		Path first = TestImages.floatStacks(dir, "first", 2, 2, 96, 20, 0, sigma, 1), second = TestImages.floatStacks(dir, "second", 2, 2, 96, 20, 0, sigma, 2);
+		Path out = dir.resolve("n2n.zip");
+		List<String> log = new java.util.ArrayList<>();
+		new Trainer(TrainingConfig.builder().method(TrainingMethod.NOISE2NOISE).images(first).degraded(second).modelOut(out).patchSize(32).depth(2)
+				.baseFilters(8).dropout(0).seed(5).resume(false).learningRate(3e-3).epochs(2).stepsPerEpoch(20).build(), printedInto(log)).train();
+		assertTrue(log.stream().anyMatch(l -> l.contains("noise2noise: pairs with the second acquisitions in " + second)), log.toString());
+		assertTrue(log.stream().anyMatch(l -> l.startsWith("Epoch 2/2") && l.contains("dB against a noisy target")), log.toString());
+		ModelFile model = ModelFile.read(out);
+		assertEquals("noise2noise", model.info().training().get("method"));
+		assertEquals("noisy", model.info().training().get("validation_target"));
+		assertTrue(model.info().description().contains("noise2noise"), model.info().description());
+		double[] psnr = psnrBeforeAndAfter(model, 0, sigma);
+		System.out.println("noise2noise: PSNR " + psnr[0] + " -> " + psnr[1]);
+		assertTrue(psnr[1] > psnr[0] + 1, "PSNR " + psnr[0] + " -> " + psnr[1]);
+	}
+
+	/** A key that makes no sense with the method is refused with one line naming it, before anything is read. */
+	@Test
+	void keysThatDoNotApplyToTheMethodAreRefused() {
+		Path images = dir.resolve("x"), out = dir.resolve("m.zip");
+		assertMessage("noise_sigma does not apply to method='noise2void' (it learns from the noisy images in 'images' alone); leave it out",
+				tinyNoise2Void(images, out).degradationKeys("gaussian_noise", "1.5", "25", 30, 2, "uniform"));
+		assertMessage("degraded, degradation, blur_sigma, blur_known do not apply to method='noise2void'",
+				tinyNoise2Void(images, out).degraded(images).degradationKeys("gaussian_blur", "2", "", 30, 2, "uniform").blurKnown(true));
+		assertMessage("as_opponent does not apply to method='noise2noise'", TrainingConfig.builder().method(TrainingMethod.NOISE2NOISE).images(images)
+				.degraded(images).modelOut(out).asOpponent(true));
+		assertMessage("struct_mask, joint_channels do not apply to method='noise2noise'", TrainingConfig.builder().method(TrainingMethod.NOISE2NOISE)
+				.images(images).degraded(images).modelOut(out).jointChannels(true)
+				.masking(new io.github.imagify.blindspot.BlindSpotMasking(0.002, 5, "uniform", "vertical", 5)));
+		assertMessage("method='noise2noise' needs 'degraded'", TrainingConfig.builder().method(TrainingMethod.NOISE2NOISE).images(images).modelOut(out));
+		DegradationSpec noise = DegradationSpec.of("gaussian_noise", "", "25", 0, 2);
+		assertMessage("clean, masked_fraction do not apply to method='supervised' (only to noise2void or noise2noise); leave them out or set method",
+				tiny(images, noise, out).clean(images).masking(new io.github.imagify.blindspot.BlindSpotMasking(0.01, 5, "uniform", "none", 5)));
+		assertMessage("masked_fraction 1.0E-4 masks one pixel in 100x100, none in many 32x32 patches",
+				tinyNoise2Void(images, out).masking(new io.github.imagify.blindspot.BlindSpotMasking(0.0001, 5, "uniform", "none", 5)));
+		assertMessage("method must be one of supervised, noise2void, noise2noise, got 'n2v'", null, () -> TrainingMethod.of("n2v"));
+		// at their defaults the degradation keys are no one's choice, as the dialog always sends them
+		assertNull(tinyNoise2Void(images, out).degradationKeys("gaussian_noise", "1.5", "", 30, 2, "uniform").build().degradation());
+	}
+
+	private static void assertMessage(String start, TrainingConfig.Builder builder) {
+		assertMessage(start, builder, null);
+	}
+
+	private static void assertMessage(String start, TrainingConfig.Builder builder, org.junit.jupiter.api.function.Executable other) {
+		String message = assertThrows(IllegalArgumentException.class, builder == null ? other : builder::build).getMessage();
+		assertTrue(message.startsWith(start), message);
+		assertFalse(message.contains("\n"), message);
+	}
+
 	@Test
 	void badSettingsNameTheirKey() {
 		Path images = dir.resolve("x");
