@@ -86,12 +86,12 @@ final class TrainProfileSection {
 			double from = -1, to = -1, step = -1;
 			for (String line : lines) {
 				Matcher m = WINDOW.matcher(line);
-				if (m.find()) {
+				if (from < 0 && m.find()) { // the supervised run's window: the train section times noise2void after it
 					from = Double.parseDouble(m.group(1));
 					to = Double.parseDouble(m.group(2));
 				}
 				m = STEP.matcher(line);
-				if (m.find()) step = Double.parseDouble(m.group(1));
+				if (step < 0 && m.find()) step = Double.parseDouble(m.group(1));
 			}
 			if (from < 0 || step < 0) throw new IOException("The profiled training run printed no timed steps");
 			Map<String, Double> ms = new LinkedHashMap<>();

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 import io.github.imagify.data.PatchDataSetIterator;
@@ -20,13 +21,15 @@ import io.github.imagify.modelfile.ModelInfo;
 import io.github.imagify.train.Trainer;
 import io.github.imagify.train.TrainingConfig;
 import io.github.imagify.train.TrainingListener;
+import io.github.imagify.train.TrainingMethod;
 
 /**
  * Training throughput through {@link Trainer} itself (what "Imagify Train" runs: patch sampling and synthetic
  * degradation on a producer thread, DL4J with oneDNN, Adam), with the bundled model's own settings: its
  * network spec, degradation, patch size and batch size from its training record. One epoch of warm-up + timed
  * steps on synthetic 8-bit images; the time between consecutive iterations after the warm-up ones is the step
- * time (the epoch's validation, model export and checkpoint come after the last step and are not timed).
+ * time (the epoch's validation, model export and checkpoint come after the last step and are not timed). The
+ * same is measured for noise2void on the same shape and images, so the two steps are compared in one run.
  * <p>
  * FLOP convention: a training step costs 3x the forward FLOPs of its patches (the backward pass computes
  * gradients for both activations and weights, each about one forward pass); the optimizer update is not counted.
@@ -41,28 +44,13 @@ final class TrainSection {
 		Path folder = Files.createTempDirectory("imagify-bench-train");
 		try {
 			for (int i = 0; i < 4; i++) ImageFiles.write(Inputs.clean8(512, i), folder.resolve("clean" + i + ".png"));
-			TrainingConfig config = TrainingConfig.builder().images(folder).degradation(DegradationSpec.fromMap(info.degradation()))
-					.modelOut(folder.resolve("bench-model.zip")).modelName("bench").resume(false).patchSize(patch).batchSize(batch).epochs(1)
-					.stepsPerEpoch(warmUp + steps).learningRate(number(info.training(), "learning_rate", 1e-3)).depth(spec.depth())
-					.baseFilters(spec.baseFilters()).dropout(spec.dropout()).residual(spec.residual()).seed(1).build();
-			List<Long> ends = new ArrayList<>(), endMillis = new ArrayList<>();
-			new Trainer(config, new TrainingListener() {
-				@Override
-				public void log(String message) {
-					if (message.contains("oneDNN")) out.println("train: " + message);
-				}
-
-				@Override
-				public void iteration(int epoch, int step, int stepsPerEpoch, double loss) {
-					ends.add(System.nanoTime());
-					endMillis.add(System.currentTimeMillis());
-				}
-			}).train();
-			double[] stepSeconds = new double[steps];
-			for (int i = 0; i < steps; i++) stepSeconds[i] = (ends.get(warmUp + i) - ends.get(warmUp + i - 1)) / 1e9;
+			Supplier<TrainingConfig.Builder> shape = () -> TrainingConfig.builder().images(folder).modelOut(folder.resolve("bench-model.zip"))
+					.modelName("bench").resume(false).patchSize(patch).batchSize(batch).epochs(1).stepsPerEpoch(warmUp + steps)
+					.learningRate(number(info.training(), "learning_rate", 1e-3)).depth(spec.depth()).baseFilters(spec.baseFilters())
+					.dropout(spec.dropout()).residual(spec.residual()).seed(1);
+			TrainingConfig config = shape.get().degradation(DegradationSpec.fromMap(info.degradation())).build();
+			double[] stepSeconds = stepSeconds(config, warmUp, steps, out);
 			double seconds = Measure.median(stepSeconds);
-			// wall-clock bounds of the timed steps, for TrainProfileSection to pick oneDNN's log lines from them
-			out.println(String.format("train: timed steps from %d to %d ms since 1970", endMillis.get(warmUp - 1), endMillis.get(warmUp + steps - 1)));
 			double patchesPerSecond = batch / seconds;
 			double gflops = 3 * flopsPerPixel * patch * patch * patchesPerSecond / 1e9;
 			out.println(String.format("train: depth %d, %d base filters, %d channel(s), batch %d of %dx%d patches, %s: step %s = %.1f patches/s, "
@@ -73,6 +61,11 @@ final class TrainSection {
 			double data = Measure.median(dataSeconds);
 			out.println(String.format("train: one batch of patches drawn and degraded: %s, %.0f %% of a step (drawn on a producer thread, overlapped)",
 					Measure.describe(dataSeconds), 100 * data / seconds));
+			// noise2void, same shape and images: blind-spot masking on the producer thread, the loss on the masked pixels
+			double[] blindSpotSeconds = stepSeconds(shape.get().method(TrainingMethod.NOISE2VOID).build(), warmUp, steps, out);
+			double blindSpot = Measure.median(blindSpotSeconds);
+			out.println(String.format("train: noise2void, same shape: step %s, %.3f x the supervised step", Measure.describe(blindSpotSeconds),
+					blindSpot / seconds));
 			figures.put("train_data_s", data);
 			figures.put("train_data_step_ratio", data / seconds);
 			figures.put("train_batch", (double) batch);
@@ -80,11 +73,35 @@ final class TrainSection {
 			figures.put("train_step_s", seconds);
 			figures.put("train_patches_s", patchesPerSecond);
 			figures.put("train_gflops", gflops);
+			figures.put("train_n2v_step_s", blindSpot);
+			figures.put("train_n2v_step_ratio", blindSpot / seconds);
 		} finally {
 			try (Stream<Path> files = Files.walk(folder)) {
 				for (Path p : files.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
 			}
 		}
+	}
+
+	/** One epoch of {@code warmUp + steps} steps through Trainer; the seconds between consecutive steps after the warm-up. */
+	private static double[] stepSeconds(TrainingConfig config, int warmUp, int steps, PrintStream out) throws Exception {
+		List<Long> ends = new ArrayList<>(), endMillis = new ArrayList<>();
+		new Trainer(config, new TrainingListener() {
+			@Override
+			public void log(String message) {
+				if (message.contains("oneDNN")) out.println("train: " + message);
+			}
+
+			@Override
+			public void iteration(int epoch, int step, int stepsPerEpoch, double loss) {
+				ends.add(System.nanoTime());
+				endMillis.add(System.currentTimeMillis());
+			}
+		}).train();
+		double[] stepSeconds = new double[steps];
+		for (int i = 0; i < steps; i++) stepSeconds[i] = (ends.get(warmUp + i) - ends.get(warmUp + i - 1)) / 1e9;
+		// wall-clock bounds of the timed steps, for TrainProfileSection to pick oneDNN's log lines from them
+		out.println(String.format("train: timed steps from %d to %d ms since 1970", endMillis.get(warmUp - 1), endMillis.get(warmUp + steps - 1)));
+		return stepSeconds;
 	}
 
 	/** Seconds to draw each of {@code batches} batches as the trainer's producer thread does, on this thread. */

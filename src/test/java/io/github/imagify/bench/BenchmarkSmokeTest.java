@@ -51,6 +51,11 @@ class BenchmarkSmokeTest {
 		assertTrue(onednn > 0 && onednn < 1.5, "oneDNN share of a step " + onednn);
 		assertTrue(reorders > 0 && reorders < onednn, "reorder share " + reorders + " of oneDNN's " + onednn);
 		assertTrue(figures.get("train_profile_step_s") > 0);
+		// the train section measures noise2void's step beside the supervised one, same shape, same run
+		Map<String, Double> train = Benchmark.run(new String[] { "repeats=1", "sections=train", "train_patch=32", "train_batch=2",
+				"train_warmup=1", "train_steps=2" }, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+		assertTrue(train.get("train_step_s") > 0 && train.get("train_n2v_step_s") > 0, train.toString());
+		assertEquals(train.get("train_n2v_step_s") / train.get("train_step_s"), train.get("train_n2v_step_ratio"), 1e-9);
 		assertTrue(figures.get("train_profile_default_malloc_step_s") > 0, "the run with glibc's defaults is measured too");
 		assertTrue(printed.contains("with glibc's default malloc thresholds"), printed);
 	}
