@@ -13,8 +13,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.scijava.Context;
-import org.scijava.log.LogLevel;
-import org.scijava.log.LogService;
 
 import ij.ImagePlus;
 import ij.macro.Interpreter;
@@ -38,11 +36,7 @@ class MacroFailureTest {
 
 	@BeforeAll
 	static void start() throws Exception {
-		context = new Context();
-		context.service(LogService.class).addLogListener(m -> {
-			if (m.level() == LogLevel.ERROR) errors.add(m.text());
-		});
-		LegacyBridge.register(context, "Imagify Denoise", "Imagify Evaluate");
+		context = LegacyBridge.fiji(errors, "Imagify Denoise", "Imagify Evaluate");
 	}
 
 	@AfterAll

@@ -12,8 +12,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.scijava.Context;
-import org.scijava.log.LogLevel;
-import org.scijava.log.LogService;
 
 import ij.ImagePlus;
 import ij.macro.Interpreter;
@@ -37,11 +35,7 @@ class MacroScriptsTest {
 
 	@BeforeAll
 	static void start() throws Exception {
-		context = new Context();
-		context.service(LogService.class).addLogListener(m -> {
-			if (m.level() == LogLevel.ERROR) errors.add(m.text());
-		});
-		LegacyBridge.register(context, "Imagify Train", "Imagify Denoise");
+		context = LegacyBridge.fiji(errors, "Imagify Train", "Imagify Denoise");
 	}
 
 	@AfterAll

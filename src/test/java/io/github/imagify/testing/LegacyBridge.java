@@ -3,12 +3,15 @@ package io.github.imagify.testing;
 import java.lang.reflect.Field;
 import java.util.Hashtable;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.scijava.Context;
 import org.scijava.command.CommandInfo;
 import org.scijava.command.CommandService;
 import org.scijava.convert.ConvertService;
+import org.scijava.log.LogLevel;
+import org.scijava.log.LogService;
 import org.scijava.module.ModuleItem;
 
 import ij.ImagePlus;
@@ -41,6 +44,19 @@ public class LegacyBridge implements PlugIn {
 			table.set(null, commands = new Hashtable<>());
 		}
 		for (String name : names) commands.put(name, LegacyBridge.class.getName() + "(\"" + name + "\")");
+	}
+
+	/**
+	 * A SciJava context whose commands {@code names} ImageJ's {@code run()} reaches, collecting the error lines
+	 * they log into {@code errors}.
+	 */
+	public static Context fiji(List<String> errors, String... names) throws ReflectiveOperationException {
+		Context context = new Context();
+		context.service(LogService.class).addLogListener(m -> {
+			if (m.level() == LogLevel.ERROR) errors.add(m.text());
+		});
+		register(context, names);
+		return context;
 	}
 
 	@Override
