@@ -57,6 +57,9 @@ public final class TrainingImages {
 					throw new IOException("Pairs mode: no degraded image named " + file.getFileName() + " in " + degradedFolder);
 				if (!sameShape(degraded, clean) || degraded.getType() != clean.getType())
 					throw new IOException("Pairs mode: " + degradedFolder.resolve(file.getFileName()) + " and " + file + " differ in size or type");
+				if (samePixels(degraded, clean)) // nothing to restore: the validation loss would be 0 and its PSNR infinite
+					throw new IOException("Pairs mode: " + degradedFolder.resolve(file.getFileName()) + " is the same image as " + file
+							+ "; give the degraded version of each clean image");
 			}
 			int c = ImagePlusImages.channelsPerPlane(clean);
 			if (channels < 0) { channels = c; firstName = file.getFileName().toString(); }

@@ -167,6 +167,8 @@ class BadInputCatalogueTest {
 		fails("Imagify Train", clean + "method='noise2noise',degraded='" + inputs.resolve("misnamed") + "'," + model,
 				"noise2noise pairs images by name, but [b.png] in " + inputs.resolve("clean") + " have no partner in 'degraded' and [c.png]");
 		fails("Imagify Train", clean + "method='noise2noise',degraded='" + inputs.resolve("clean") + "'," + model, "a.png is the same image as");
+		// supervised pairs too: a degraded image equal to its clean one wrote a model file that could not be read (infinite PSNR)
+		fails("Imagify Train", clean + "degraded='" + inputs.resolve("clean") + "'," + model, "a.png is the same image as");
 		fails("Imagify Train", "images='" + inputs.resolve("constant") + "',method='noise2void',patch_size=32," + model, "flat.png is constant");
 		fails("Imagify Train", clean + "method='noise2void',clean='" + inputs.resolve("misnamed") + "'," + model, "'clean' has no image named b.png");
 		fails("Imagify Train", clean + "method='noise2void',patch_size=32,clean='" + inputs.resolve("other-size") + "'," + model,
