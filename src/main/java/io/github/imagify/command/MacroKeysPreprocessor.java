@@ -10,7 +10,7 @@ import org.scijava.thread.ThreadService;
 
 /**
  * Before an Imagify command runs from an ImageJ macro, refuses the macro's keys that the command does not have
- * ({@link MacroOptions}), with the same one line and macro stop as any failure. A preprocessor, so that every
+ * ({@link MacroOptions}), through {@link Failure} as any failure. A preprocessor, so that every
  * command is covered without a line of its own; it runs on the command's thread, whose parent is the macro's.
  */
 @Plugin(type = PreprocessorPlugin.class)
@@ -29,10 +29,7 @@ public class MacroKeysPreprocessor extends AbstractPreprocessorPlugin {
 		try {
 			MacroOptions.check(command.getClass(), threads.getParent(Thread.currentThread()));
 		} catch (IllegalArgumentException e) {
-			String message = module.getInfo().getLabel() + ": " + e.getMessage();
-			log.error(message);
-			cancel(message);
-			MacroHandoff.stopMacro(message);
+			Failure.report(module.getInfo().getLabel() + ": " + e.getMessage(), log, this::cancel);
 		}
 	}
 }

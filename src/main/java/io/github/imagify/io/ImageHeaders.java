@@ -13,13 +13,17 @@ import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 
 /**
- * Checks what a PNG, JPEG, GIF or BMP header declares before ImageJ decodes it (TIFFs: {@link TiffDirectories}).
+ * Checks what a PNG, JPEG, GIF or BMP header declares before ImageJ decodes it (TIFFs: {@link TiffDirectories}), and
+ * the refusals both share.
  * ImageJ believes headers: a PNG or JPEG header may claim any width and height, which the decoder allocates
  * before it finds the data missing. Here PNG chunks must be complete with matching checksums, and the declared
  * pixels must fit in memory (and, for deflate-compressed PNG, be decodable from a file of this size). Other
  * formats are left to ImageJ.
  */
 final class ImageHeaders {
+
+	/** Decompression ratios beyond this are not images but damage (deflate's own limit is ~1032:1). */
+	static final long MAX_RATIO = 2048;
 
 
 	private ImageHeaders() {}
@@ -54,9 +58,9 @@ final class ImageHeaders {
 				reader.dispose();
 			}
 			long plane = planeBytes(width, height, 4, path); // ImageJ holds RGB as one int per pixel
-			if (reader.getFormatName().equalsIgnoreCase("png") && plane > TiffDirectories.MAX_RATIO * length + (1 << 20))
+			if (reader.getFormatName().equalsIgnoreCase("png") && plane > MAX_RATIO * length + (1 << 20))
 				throw damaged(path, "it declares " + width + "x" + height + " pixels, far more than its " + length + " bytes can hold");
-			TiffDirectories.fitsInMemory(plane, path);
+			fitsInMemory(plane, path);
 		}
 	}
 
@@ -88,14 +92,28 @@ final class ImageHeaders {
 		return width * height * Math.max(1, bytesPerPixel);
 	}
 
-	private static ByteBuffer read(FileChannel ch, long length, long position, int size, Path path) throws IOException {
+	/** {@code size} bytes at {@code position}, or the one-line refusal of a file that ends before them. */
+	static ByteBuffer read(FileChannel ch, long length, long position, int size, Path path) throws IOException {
 		if (position < 0 || position + size > length) throw damaged(path, "it is truncated (its header points past the end of the file)");
 		ByteBuffer b = ByteBuffer.allocate(size);
 		while (b.hasRemaining()) if (ch.read(b, position + b.position()) < 0) throw damaged(path, "it is truncated");
 		return b.flip();
 	}
 
-	private static IOException damaged(Path path, String why) {
-		return TiffDirectories.damaged(path, why);
+	/** One line: what is wrong with the file, and to save it again. */
+	static IOException damaged(Path path, String why) {
+		return new IOException("Cannot read " + path + ": " + why + "; the file is damaged, save it again from the program that made it");
 	}
+
+	/**
+	 * The decoded pixels must fit in half the Java heap: restoring streams tiles from them into a result of
+	 * the same or twice the size (16-bit to float), and holds no other copy.
+	 */
+	static void fitsInMemory(long bytes, Path path) throws IOException {
+		long max = Runtime.getRuntime().maxMemory() / 2;
+		if (bytes > max)
+			throw new IOException("Cannot read " + path + ": its pixels need " + (bytes >> 20) + " MB, more than half of the "
+					+ (max * 2 >> 20) + " MB Java may use; give Java more memory (Fiji: Edit > Options > Memory & Threads; headless: -Xmx) or split the image");
+	}
+
 }

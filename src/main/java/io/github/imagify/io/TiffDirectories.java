@@ -30,8 +30,6 @@ import com.twelvemonkeys.imageio.metadata.tiff.TIFFReader;
  */
 final class TiffDirectories {
 
-	/** Decompression ratios beyond this are not images but damage (deflate's own limit is ~1032:1). */
-	static final long MAX_RATIO = 2048;
 	static final int MAX_DIRECTORIES = 1 << 20;
 
 	/** One image directory: what its pixels are and where they lie. */
@@ -72,20 +70,20 @@ final class TiffDirectories {
 		try (ImageInputStream in = new FileImageInputStream(path.toFile())) {
 			root = new TIFFReader().read(in);
 		} catch (IOException | RuntimeException | OutOfMemoryError e) {
-			throw damaged(path, "its image directories cannot be read (" + oneLine(e) + ")");
+			throw ImageHeaders.damaged(path, "its image directories cannot be read (" + oneLine(e) + ")");
 		}
 		Chain chain = chain(path, length);
 		List<Page> pages = new ArrayList<>();
-		if (root instanceof CompoundDirectory c) for (int i = 0; i < c.directoryCount(); i++) pages.add(page(c.getDirectory(i), path));
-		else pages.add(page(root, path));
-		if (pages.isEmpty()) throw damaged(path, "it holds no image directory");
-		if (pages.size() != chain.directories) throw damaged(path, "only " + pages.size() + " of its " + chain.directories + " image directories can be read");
+		if (root instanceof CompoundDirectory c) for (int i = 0; i < c.directoryCount(); i++) pages.add(page(c.getDirectory(i)));
+		else pages.add(page(root));
+		if (pages.isEmpty()) throw ImageHeaders.damaged(path, "it holds no image directory");
+		if (pages.size() != chain.directories) throw ImageHeaders.damaged(path, "only " + pages.size() + " of its " + chain.directories + " image directories can be read");
 		long total = 0;
 		for (Page p : pages) {
 			check(p, length, path);
 			if (p.sameShape(pages.get(0)) && !p.reducedResolution) total = Math.addExact(total, p.bytes());
 		}
-		fitsInMemory(total, path);
+		ImageHeaders.fitsInMemory(total, path);
 		return new TiffDirectories(chain.bigTiff, pages);
 	}
 
@@ -105,28 +103,28 @@ final class TiffDirectories {
 
 	private static Chain chain(Path path, long length) throws IOException {
 		try (FileChannel ch = FileChannel.open(path)) {
-			ByteBuffer head = at(ch, length, 0, 16, path);
+			ByteBuffer head = ImageHeaders.read(ch, length, 0, 16, path);
 			head.order(head.get(0) == 'I' ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN);
 			boolean big = head.getShort(2) == 43;
 			int entry = big ? 20 : 12, countSize = big ? 8 : 2, pointer = big ? 8 : 4;
 			long ifd = big ? head.getLong(8) : head.getInt(4) & 0xffffffffL;
 			Set<Long> seen = new HashSet<>();
 			while (ifd != 0) {
-				if (!seen.add(ifd) || seen.size() > MAX_DIRECTORIES) throw damaged(path, "its chain of image directories loops");
-				ByteBuffer count = at(ch, length, ifd, countSize, path).order(head.order());
+				if (!seen.add(ifd) || seen.size() > MAX_DIRECTORIES) throw ImageHeaders.damaged(path, "its chain of image directories loops");
+				ByteBuffer count = ImageHeaders.read(ch, length, ifd, countSize, path).order(head.order());
 				long n = big ? count.getLong(0) : count.getShort(0) & 0xffff;
-				if (n < 0 || n > length / entry) throw damaged(path, "a directory claims " + n + " entries");
-				ByteBuffer entries = at(ch, length, ifd + countSize, (int) (n * entry), path).order(head.order());
+				if (n < 0 || n > length / entry) throw ImageHeaders.damaged(path, "a directory claims " + n + " entries");
+				ByteBuffer entries = ImageHeaders.read(ch, length, ifd + countSize, (int) (n * entry), path).order(head.order());
 				for (int i = 0; i < n; i++) { // values kept out of line must lie inside the file: ImageJ allocates what a count claims
 					long values = entries.getInt(i * entry + 4) & 0xffffffffL;
 					int type = entries.getShort(i * entry + 2) & 0xffff;
 					long bytes = (big ? entries.getLong(i * entry + 4) : values) * typeSize(type);
 					long offset = big ? entries.getLong(i * entry + 12) : entries.getInt(i * entry + 8) & 0xffffffffL;
 					if (bytes > pointer && (bytes < 0 || offset < 0 || offset + bytes > length))
-						throw damaged(path, "tag " + (entries.getShort(i * entry) & 0xffff) + " claims values beyond the end of the file");
+						throw ImageHeaders.damaged(path, "tag " + (entries.getShort(i * entry) & 0xffff) + " claims values beyond the end of the file");
 				}
 				long next = ifd + countSize + n * entry;
-				ByteBuffer link = at(ch, length, next, pointer, path).order(head.order());
+				ByteBuffer link = ImageHeaders.read(ch, length, next, pointer, path).order(head.order());
 				ifd = big ? link.getLong(0) : link.getInt(0) & 0xffffffffL;
 			}
 			return new Chain(big, seen.size());
@@ -143,16 +141,10 @@ final class TiffDirectories {
 		};
 	}
 
-	private static ByteBuffer at(FileChannel ch, long length, long position, int size, Path path) throws IOException {
-		if (position < 0 || position + size > length) throw damaged(path, "it is truncated (its directories point past the end of the file)");
-		ByteBuffer b = ByteBuffer.allocate(size);
-		while (b.hasRemaining()) if (ch.read(b, position + b.position()) < 0) throw damaged(path, "it is truncated");
-		return b.flip();
-	}
 
-	private static Page page(Directory d, Path path) throws IOException {
-		long width = number(d, TIFF.TAG_IMAGE_WIDTH, -1, path), height = number(d, TIFF.TAG_IMAGE_HEIGHT, -1, path);
-		int samples = (int) number(d, TIFF.TAG_SAMPLES_PER_PIXEL, 1, path);
+	private static Page page(Directory d) {
+		long width = number(d, TIFF.TAG_IMAGE_WIDTH, -1), height = number(d, TIFF.TAG_IMAGE_HEIGHT, -1);
+		int samples = (int) number(d, TIFF.TAG_SAMPLES_PER_PIXEL, 1);
 		long[] bits = numbers(d, TIFF.TAG_BITS_PER_SAMPLE);
 		long[] format = numbers(d, TIFF.TAG_SAMPLE_FORMAT);
 		boolean tiled = d.getEntryById(TIFF.TAG_TILE_WIDTH) != null;
@@ -160,43 +152,43 @@ final class TiffDirectories {
 		long[] counts = numbers(d, tiled ? TIFF.TAG_TILE_BYTE_COUNTS : TIFF.TAG_STRIP_BYTE_COUNTS);
 		Entry description = d.getEntryById(TIFF.TAG_IMAGE_DESCRIPTION);
 		return new Page(width, height, samples, bits.length > 0 ? (int) bits[0] : 1, format.length > 0 ? (int) format[0] : 1,
-				(int) number(d, TIFF.TAG_COMPRESSION, 1, path), (int) number(d, TIFF.TAG_PREDICTOR, 1, path),
-				(int) number(d, TIFF.TAG_PLANAR_CONFIGURATION, 1, path), (int) number(d, TIFF.TAG_PHOTOMETRIC_INTERPRETATION, 1, path), tiled, number(d, TIFF.TAG_TILE_WIDTH, 0, path),
-				number(d, TIFF.TAG_TILE_HEIGTH, 0, path), number(d, TIFF.TAG_ROWS_PER_STRIP, height, path), offsets, counts,
-				(number(d, TIFF.TAG_SUBFILE_TYPE, 0, path) & 1) != 0,
+				(int) number(d, TIFF.TAG_COMPRESSION, 1), (int) number(d, TIFF.TAG_PREDICTOR, 1),
+				(int) number(d, TIFF.TAG_PLANAR_CONFIGURATION, 1), (int) number(d, TIFF.TAG_PHOTOMETRIC_INTERPRETATION, 1), tiled, number(d, TIFF.TAG_TILE_WIDTH, 0),
+				number(d, TIFF.TAG_TILE_HEIGTH, 0), number(d, TIFF.TAG_ROWS_PER_STRIP, height), offsets, counts,
+				(number(d, TIFF.TAG_SUBFILE_TYPE, 0) & 1) != 0,
 				description == null ? null : description.getValueAsString());
 	}
 
 	/** The pixel segments lie inside the file, there are as many as the layout needs, and they can hold the plane. */
 	private static void check(Page p, long length, Path path) throws IOException {
-		if (p.width < 1 || p.height < 1) throw damaged(path, "it declares " + p.width + "x" + p.height + " pixels");
+		if (p.width < 1 || p.height < 1) throw ImageHeaders.damaged(path, "it declares " + p.width + "x" + p.height + " pixels");
 		if (p.width * p.height > Integer.MAX_VALUE)
 			throw new IOException("Cannot read " + path + ": it declares " + p.width + "x" + p.height
 					+ " pixels per plane, more than ImageJ can hold (2^31); split the image into tiles first");
-		if (p.samples < 1 || p.bits < 1 || p.bits > 64) throw damaged(path, "it declares " + p.samples + " samples of " + p.bits + " bits per pixel");
+		if (p.samples < 1 || p.bits < 1 || p.bits > 64) throw ImageHeaders.damaged(path, "it declares " + p.samples + " samples of " + p.bits + " bits per pixel");
 		if (p.offsets.length == 0 || p.offsets.length != p.byteCounts.length)
-			throw damaged(path, "its pixel offsets and byte counts are missing or do not pair up");
+			throw ImageHeaders.damaged(path, "its pixel offsets and byte counts are missing or do not pair up");
 		long across = p.tiled ? ceil(p.width, p.tileWidth) * ceil(p.height, p.tileHeight) : ceil(p.height, Math.min(p.rowsPerStrip, p.height));
 		if (p.planar == 2) across *= p.samples;
-		if (p.offsets.length < across) throw damaged(path, "it lists " + p.offsets.length + " pixel segments where its layout needs " + across);
+		if (p.offsets.length < across) throw ImageHeaders.damaged(path, "it lists " + p.offsets.length + " pixel segments where its layout needs " + across);
 		long stored = 0;
 		for (int k = 0; k < p.offsets.length; k++) {
 			long end = p.offsets[k] + p.byteCounts[k];
 			if (p.offsets[k] < 0 || p.byteCounts[k] < 0 || end > length)
-				throw damaged(path, "it is truncated (its pixels end at byte " + end + " of " + length + ")");
+				throw ImageHeaders.damaged(path, "it is truncated (its pixels end at byte " + end + " of " + length + ")");
 			stored += p.byteCounts[k];
 		}
 		if (p.compression == 1 && p.bits >= 8 && stored < p.bytes()) // ImageJ would fill what is missing with zeros
-			throw damaged(path, "its pixels are incomplete (" + stored + " bytes stored of " + p.bytes() + ")");
-		if (p.compression != 1 && p.bytes() > MAX_RATIO * stored + (1 << 20))
-			throw damaged(path, "it declares " + p.width + "x" + p.height + " compressed pixels, far more than its " + stored + " stored bytes can hold");
+			throw ImageHeaders.damaged(path, "its pixels are incomplete (" + stored + " bytes stored of " + p.bytes() + ")");
+		if (p.compression != 1 && p.bytes() > ImageHeaders.MAX_RATIO * stored + (1 << 20))
+			throw ImageHeaders.damaged(path, "it declares " + p.width + "x" + p.height + " compressed pixels, far more than its " + stored + " stored bytes can hold");
 	}
 
 	private static long ceil(long a, long b) {
 		return b < 1 ? Long.MAX_VALUE : (a + b - 1) / b;
 	}
 
-	private static long number(Directory d, int tag, long missing, Path path) throws IOException {
+	private static long number(Directory d, int tag, long missing) {
 		long[] v = numbers(d, tag);
 		if (v.length == 0) return missing;
 		return v[0];
@@ -217,23 +209,9 @@ final class TiffDirectories {
 		return out;
 	}
 
-	/**
-	 * The decoded pixels must fit in half the Java heap: restoring streams tiles from them into a result of
-	 * the same or twice the size (16-bit to float), and holds no other copy.
-	 */
-	static void fitsInMemory(long bytes, Path path) throws IOException {
-		long max = Runtime.getRuntime().maxMemory() / 2;
-		if (bytes > max)
-			throw new IOException("Cannot read " + path + ": its pixels need " + (bytes >> 20) + " MB, more than half of the "
-					+ (max * 2 >> 20) + " MB Java may use; give Java more memory (Fiji: Edit > Options > Memory & Threads; headless: -Xmx) or split the image");
-	}
-
 	static String oneLine(Throwable e) {
 		String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
 		return m.replaceAll("\\s+", " ").trim();
 	}
 
-	static IOException damaged(Path path, String why) {
-		return new IOException("Cannot read " + path + ": " + why + "; the file is damaged, save it again from the program that made it");
-	}
 }

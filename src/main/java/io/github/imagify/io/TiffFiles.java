@@ -82,7 +82,7 @@ final class TiffFiles {
 				for (ImageProcessor ip : planes) stack.addSlice(ip);
 			}
 		} catch (IOException | RuntimeException e) {
-			throw TiffDirectories.damaged(path, "its pixels cannot be decoded (" + TiffDirectories.oneLine(e) + ")");
+			throw ImageHeaders.damaged(path, "its pixels cannot be decoded (" + TiffDirectories.oneLine(e) + ")");
 		} finally {
 			reader.dispose();
 		}
