@@ -29,7 +29,7 @@ import io.github.imagify.train.TrainingMethod;
  * network spec, degradation, patch size and batch size from its training record. One epoch of warm-up + timed
  * steps on synthetic 8-bit images; the time between consecutive iterations after the warm-up ones is the step
  * time (the epoch's validation, model export and checkpoint come after the last step and are not timed). The
- * same is measured for noise2void on the same shape and images, so the two steps are compared in one run.
+ * same is measured for noise2void and neighbor2neighbor on the same shape and images, so the steps are compared in one run.
  * <p>
  * FLOP convention: a training step costs 3x the forward FLOPs of its patches (the backward pass computes
  * gradients for both activations and weights, each about one forward pass); the optimizer update is not counted.
@@ -66,6 +66,11 @@ final class TrainSection {
 			double blindSpot = Measure.median(blindSpotSeconds);
 			out.println(String.format("train: noise2void, same shape: step %s, %.3f x the supervised step", Measure.describe(blindSpotSeconds),
 					blindSpot / seconds));
+			// neighbor2neighbor, same patches: a forward pass over each whole patch, then a step on its half-size sub-images
+			double[] neighbourSeconds = stepSeconds(shape.get().method(TrainingMethod.NEIGHBOR2NEIGHBOR).build(), warmUp, steps, out);
+			double neighbour = Measure.median(neighbourSeconds);
+			out.println(String.format("train: neighbor2neighbor, same patches (steps on %dx%d sub-images): step %s, %.3f x the supervised step",
+					patch / 2, patch / 2, Measure.describe(neighbourSeconds), neighbour / seconds));
 			figures.put("train_data_s", data);
 			figures.put("train_data_step_ratio", data / seconds);
 			figures.put("train_batch", (double) batch);
@@ -75,6 +80,8 @@ final class TrainSection {
 			figures.put("train_gflops", gflops);
 			figures.put("train_n2v_step_s", blindSpot);
 			figures.put("train_n2v_step_ratio", blindSpot / seconds);
+			figures.put("train_ne2ne_step_s", neighbour);
+			figures.put("train_ne2ne_step_ratio", neighbour / seconds);
 		} finally {
 			try (Stream<Path> files = Files.walk(folder)) {
 				for (Path p : files.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);

@@ -281,7 +281,7 @@ public final class BioimageioExport {
 		List<String> tags = new ArrayList<>(List.of("imagify", "restoration"));
 		Object type = info.degradation().get("type");
 		String task = type == null ? null : switch (type.toString()) {
-			case DegradationSpec.GAUSSIAN_NOISE, DegradationSpec.POISSON_NOISE, "noise2void", "noise2noise" -> "denoising"; // self-supervised: TrainingMethod's keys
+			case DegradationSpec.GAUSSIAN_NOISE, DegradationSpec.POISSON_NOISE, "noise2void", "noise2noise", "neighbor2neighbor" -> "denoising"; // self-supervised: TrainingMethod's keys
 			case DegradationSpec.GAUSSIAN_BLUR -> "deblurring";
 			case DegradationSpec.DOWNSCALE -> "super-resolution";
 			default -> null;

@@ -43,12 +43,11 @@ final class Documentation {
 				.append(halo).append(" pixels from each side of an output tile.\n\n");
 		md.append("## Training\n\n");
 		md.append(training(info.training()));
+		md.append("\n## Validation\n\n");
+		md.append("While training, Imagify held out 10 % of the patch grid of the training images and kept the epoch with the lowest\n")
+				.append("validation loss (mean squared error on normalised data").append(validationTarget(info.training() == null ? null : info.training().get("method")))
+				.append("); the figures above are on that held-out set.\n");
 		md.append("""
-
-				## Validation
-
-				While training, Imagify held out 10 % of the patch grid of the training images and kept the epoch with the lowest
-				validation loss (mean squared error on normalised data); the figures above are on that held-out set.
 				`test_input.npy` and `test_output.npy` are an input in its own units and the network's output for it after the
 				preprocessing above: bioimage.io tools check that the weights reproduce them.
 
@@ -60,11 +59,22 @@ final class Documentation {
 		return md.toString();
 	}
 
+	/** What a self-supervised method's validation loss compares with: noisy values, so it is no PSNR against clean images. */
+	private static String validationTarget(Object method) {
+		if (method == null) return "";
+		return switch (method.toString()) {
+			case "noise2void" -> ", over masked pixels against their own noisy values";
+			case "neighbor2neighbor" -> ", of a half-size sub-image against its noisy neighbouring sub-image";
+			case "noise2noise" -> ", against the second noisy acquisition";
+			default -> "";
+		};
+	}
+
 	private static String degradation(Map<String, Object> m) {
 		Object type = m.get("type");
 		if (type == null) return "not recorded";
 		if (type.equals("pairs")) return "the degradation in its training pairs of degraded and clean images";
-		if (!DegradationSpec.TYPES.contains(type.toString())) // a self-supervised method's key, noise2void or noise2noise
+		if (!DegradationSpec.TYPES.contains(type.toString())) // a self-supervised method's key: noise2void, noise2noise, neighbor2neighbor
 			return "the noise of its training images, learnt from noisy images alone (" + type + ")";
 		try {
 			return DegradationSpec.fromMap(m).describe();

@@ -12,8 +12,10 @@ import org.scijava.log.LogService;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 
+import ij.ImagePlus;
 import ij.measure.ResultsTable;
 import io.github.imagify.blindspot.BlindSpotMasking;
+import io.github.imagify.imagej.ActiveImageTraining;
 import io.github.imagify.train.EpochResult;
 import io.github.imagify.train.Trainer;
 import io.github.imagify.train.TrainingConfig;
@@ -35,18 +37,23 @@ public class TrainCommand extends ContextCommand {
 	@Parameter
 	private StatusService status;
 
-	@Parameter(label = "Training method", persist = false, required = false, choices = { "supervised", "noise2void", "noise2noise" },
-			description = "supervised: clean images and a degradation (or degraded pairs); noise2void: noisy images alone; noise2noise: two noisy acquisitions of each scene ('images' and 'degraded', same names)")
+	@Parameter(label = "Training method", persist = false, required = false, choices = { "supervised", "noise2void", "neighbor2neighbor", "noise2noise" },
+			description = "supervised: clean images and a degradation (or degraded pairs); noise2void, neighbor2neighbor: noisy images alone; noise2noise: two noisy acquisitions of each scene ('images' and 'degraded', same names)")
 	private String method = TrainingMethod.SUPERVISED.key();
 
-	@Parameter(label = "Training images (folder: clean; noisy for noise2void, noise2noise)", persist = false, required = false)
+	@Parameter(label = "Image (noise2void, neighbor2neighbor: trained on when no folder is given)", persist = false, required = false,
+			description = "The open noisy image (every plane of its stack) that noise2void or neighbor2neighbor learn from when 'images' is empty")
+	private ImagePlus image;
+
+	@Parameter(label = "Training images (folder: clean; noisy for noise2void, neighbor2neighbor, noise2noise)", persist = false, required = false,
+			description = "For noise2void and neighbor2neighbor, empty trains on the open image (every plane of its stack)")
 	private String images = "";
 
 	@Parameter(label = "Degraded images (folder, pairs mode; second acquisitions for noise2noise)", persist = false, required = false,
 			description = "Optional: degraded versions of the clean images under the same names; then no synthetic degradation is applied. For noise2noise: the second noisy acquisition of each image in 'images', under the same name")
 	private String degraded = "";
 
-	@Parameter(label = "Clean images to validate against (folder, noise2void/noise2noise)", persist = false, required = false,
+	@Parameter(label = "Clean images to validate against (folder, methods that learn from noisy images)", persist = false, required = false,
 			description = "Optional, self-supervised methods only: the clean versions of the training images under the same names; each epoch then reports the PSNR of the restored validation patches against them")
 	private String clean = "";
 
@@ -98,7 +105,11 @@ public class TrainCommand extends ContextCommand {
 	@Parameter(label = "noise2void: struct mask length (odd px)", persist = false, required = false)
 	private int struct_mask_span = BlindSpotMasking.DEFAULT_STRUCT_SPAN;
 
-	@Parameter(label = "noise2void: one RGB model (not channel by channel)", persist = false, required = false,
+	@Parameter(label = "neighbor2neighbor: consistency weight", persist = false, required = false,
+			description = "The weight of Neighbor2Neighbor's consistency term (the paper's gamma), rising from 0 to this value over the epochs; 0 drops it")
+	private double consistency_weight = TrainingConfig.DEFAULT_CONSISTENCY_WEIGHT;
+
+	@Parameter(label = "noise2void, neighbor2neighbor: one RGB model (not channel by channel)", persist = false, required = false,
 			description = "RGB images train a grey model on each colour channel by default; true trains one RGB model on the three together")
 	private boolean joint_channels = false;
 
@@ -172,11 +183,11 @@ public class TrainCommand extends ContextCommand {
 	@Override
 	public void run() {
 		try {
-			TrainingConfig config = TrainingConfig.builder().method(TrainingMethod.of(method)).images(Keys.path(images)).degraded(Keys.path(degraded))
+			TrainingConfig config = TrainingConfig.builder().method(TrainingMethod.of(method)).images(trainingImages()).degraded(Keys.path(degraded))
 					.clean(Keys.path(clean)).modelOut(Keys.path(model_out))
 					.degradationKeys(degradation, blur_sigma, noise_sigma, poisson_peak, factor, noise_sigma_draw)
 					.masking(new BlindSpotMasking(masked_fraction, mask_neighbourhood, mask_replacement, struct_mask, struct_mask_span))
-					.jointChannels(joint_channels).topSkip(top_skip)
+					.jointChannels(joint_channels).topSkip(top_skip).consistencyWeight(consistency_weight)
 					.patchSize(patch_size).batchSize(batch_size).epochs(epochs).stepsPerEpoch(steps_per_epoch).learningRate(learning_rate)
 					.depth(depth).baseFilters(base_filters).dropout(dropout).residual(!direct).seed(seed).modelName(model_name).resume(!restart)
 					.asGrey(as_grey).startFrom(start_from).blurKnown(blur_known).refineConvs(refine_convs).asOpponent(as_opponent)
@@ -197,6 +208,19 @@ public class TrainCommand extends ContextCommand {
 		} finally {
 			status.clearStatus();
 		}
+	}
+
+	/**
+	 * The folder of training images; for a method that learns from one noisy image set, with no folder given and an image
+	 * open, that image (copied beside model_out by {@link ActiveImageTraining}).
+	 */
+	private Path trainingImages() throws java.io.IOException {
+		Path folder = Keys.path(images), modelOut = Keys.path(model_out);
+		TrainingMethod m = TrainingMethod.of(method);
+		if (folder != null || modelOut == null || !m.selfSupervised() || m == TrainingMethod.NOISE2NOISE) return folder;
+		if (image == null) return null; // the core says 'images' is not set
+		log.info("Imagify Train: training on the open image '" + image.getTitle() + "' (no 'images' folder given)");
+		return ActiveImageTraining.trainingFolder(image, modelOut);
 	}
 
 	private final class CommandListener implements TrainingListener {

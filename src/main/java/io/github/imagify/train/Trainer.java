@@ -25,6 +25,7 @@ import io.github.imagify.model.UNet;
 import io.github.imagify.model.UNetSpec;
 import io.github.imagify.modelfile.ModelFile;
 import io.github.imagify.modelfile.ModelInfo;
+import io.github.imagify.neighbour.NeighbourSubsampler;
 import io.github.imagify.onnx.OnnxExporter;
 import io.github.imagify.onnx.OnnxWeights;
 import io.github.imagify.plugin.PluginClassLoader;
@@ -136,8 +137,10 @@ public final class Trainer {
 		double seconds = state.secondsSoFar();
 		PairPreparation preparation = preparation();
 		// the validation patches are prepared once, with a fixed seed, so their loss compares across epochs
-		List<DataSet> validation = batches(sampler.validation(), config.method() == TrainingMethod.NOISE2VOID ? preparation : PairPreparation.NONE,
-				new Random(config.seed() ^ 0x2545F4914F6CDD1DL));
+		List<DataSet> validation = batches(sampler.validation(), validationPreparation(preparation), new Random(config.seed() ^ 0x2545F4914F6CDD1DL));
+		TrainingStep step = config.method() == TrainingMethod.NEIGHBOR2NEIGHBOR
+				? new Neighbor2NeighborStep(config.consistencyWeight(), config.epochs(), config.seed())
+				: TrainingStep.PLAIN;
 		List<DataSet> reference = batches(sampler.referenceValidation(), PairPreparation.NONE, null);
 		WeightAverage average = averageToContinue(begin.average(), state.epochsDone());
 		for (int epoch = state.epochsDone(); epoch < config.epochs(); epoch++) {
@@ -156,10 +159,7 @@ public final class Trainer {
 						listener.log("Training cancelled in epoch " + (epoch + 1) + "; the model file keeps the best epoch so far (" + bestEpoch + ")");
 						return finish(spec, images.size(), sampler, new Result(history, bestEpoch, best, null, seconds, true));
 					}
-					graph.fit(batches.next());
-					// DL4J's CNN loss sums the per-pixel MSE over the patch: divide to get the per-pixel mean (with Noise2Void's
-					// loss weights, the mean over the masked pixels)
-					double loss = graph.score() / ((double) config.patchSize() * config.patchSize());
+					double loss = step.fit(graph, batches.next(), epoch);
 					lossSum += loss;
 					steps++;
 					listener.iteration(epoch + 1, steps, config.stepsPerEpoch(), loss);
@@ -327,7 +327,7 @@ public final class Trainer {
 	 */
 	private List<TrainingImage> loadImages(Degradation degradation) throws IOException {
 		return switch (config.method()) {
-			case NOISE2VOID -> TrainingImages.loadNoisy(config.images(), null, config.clean(), TrainingConfig.NORMALIZATION, config.asGrey(),
+			case NOISE2VOID, NEIGHBOR2NEIGHBOR -> TrainingImages.loadNoisy(config.images(), null, config.clean(), TrainingConfig.NORMALIZATION, config.asGrey(),
 					!config.jointChannels());
 			case NOISE2NOISE -> TrainingImages.loadNoisy(config.images(), config.degraded(), config.clean(), TrainingConfig.NORMALIZATION, config.asGrey(),
 					false);
@@ -343,16 +343,32 @@ public final class Trainer {
 		return switch (config.method()) {
 			case NOISE2VOID -> "noise2void: " + config.masking().describe() + reference;
 			case NOISE2NOISE -> "noise2noise: pairs with the second acquisitions in " + config.degraded() + ", in random order" + reference;
+			case NEIGHBOR2NEIGHBOR -> String.format("neighbor2neighbor: half-size neighbour sub-images, consistency weight rising to %s", config.consistencyWeight()) + reference;
 			case SUPERVISED -> config.degraded() == null ? config.degradation().describe() : "pairs from " + config.degraded();
 		};
 	}
 
-	/** What becomes of each drawn pair, on the producer thread. */
+	/**
+	 * What becomes of each drawn pair, on the producer thread. Neighbor2Neighbor's patches pass whole: its sub-sampling
+	 * comes after the network's pass over the whole patch, in {@link Neighbor2NeighborStep}.
+	 */
 	private PairPreparation preparation() {
 		return switch (config.method()) {
 			case NOISE2VOID -> new BlindSpotMasker(config.masking());
 			case NOISE2NOISE -> PairPreparation.RANDOM_DIRECTION;
-			case SUPERVISED -> PairPreparation.NONE;
+			case SUPERVISED, NEIGHBOR2NEIGHBOR -> PairPreparation.NONE;
+		};
+	}
+
+	/**
+	 * What becomes of the validation pairs, once: Noise2Void's masking, or Neighbor2Neighbor's two sub-images, one the
+	 * other's target (the loss without the consistency term, which depends on the network); the pairs as drawn otherwise.
+	 */
+	private PairPreparation validationPreparation(PairPreparation training) {
+		return switch (config.method()) {
+			case NOISE2VOID -> training;
+			case NEIGHBOR2NEIGHBOR -> NeighbourSubsampler.SUB_IMAGE_PAIRS;
+			case SUPERVISED, NOISE2NOISE -> PairPreparation.NONE;
 		};
 	}
 
@@ -397,6 +413,10 @@ public final class Trainer {
 			training.put("masking", config.masking().toMap());
 			training.put("joint_channels", config.jointChannels());
 		}
+		if (config.method() == TrainingMethod.NEIGHBOR2NEIGHBOR) {
+			training.put("consistency_weight", config.consistencyWeight());
+			training.put("joint_channels", config.jointChannels());
+		}
 		if (config.method() == TrainingMethod.NOISE2NOISE) training.put("partners", config.degraded().toAbsolutePath().normalize().toString());
 		if (config.clean() != null) training.put("clean", config.clean().toAbsolutePath().normalize().toString());
 		training.put("planes", planes);
@@ -425,7 +445,7 @@ public final class Trainer {
 		}
 		// of the weights in the file; against noisy targets for noise2noise, no PSNR at all for noise2void's masked pixels
 		if (config.method() != TrainingMethod.NOISE2VOID) training.put("validation_psnr_normalized", result.validationPsnr());
-		if (config.method() == TrainingMethod.NOISE2NOISE) training.put("validation_target", "noisy");
+		if (config.method() == TrainingMethod.NOISE2NOISE || config.method() == TrainingMethod.NEIGHBOR2NEIGHBOR) training.put("validation_target", "noisy");
 		double referencePsnr = result.referencePsnr();
 		if (!Double.isNaN(referencePsnr)) training.put("clean_psnr_normalized", referencePsnr);
 		training.put("seconds", Math.round(result.seconds()));
@@ -443,6 +463,7 @@ public final class Trainer {
 		String data = ", trained on " + config.images().getFileName();
 		return switch (config.method()) {
 			case NOISE2VOID -> "Denoises images like " + config.images().getFileName() + ", trained self-supervised with noise2void (" + config.masking().describe() + ")";
+			case NEIGHBOR2NEIGHBOR -> "Denoises images like " + config.images().getFileName() + ", trained self-supervised with neighbor2neighbor";
 			case NOISE2NOISE -> "Denoises images like " + config.images().getFileName() + ", trained self-supervised with noise2noise on second acquisitions in "
 					+ config.degraded().getFileName();
 			case SUPERVISED -> (config.degraded() == null ? "Restores " + config.degradation().describe() : "Restores images like " + config.degraded())

@@ -41,12 +41,14 @@ import io.github.imagify.model.UNetSpec;
  * @param jointChannels  noise2void on RGB images: one RGB model rather than a grey one trained channel by channel
  * @param topSkip        the U-Net's full-resolution skip connection; N2V2 drops it against checkerboard artefacts
  *                       ({@link UNetSpec#topSkip})
+ * @param consistencyWeight neighbor2neighbor's weight of its consistency term (the paper's gamma), reached in the last
+ *                       epoch ({@link Neighbor2NeighborStep})
  */
 public record TrainingConfig(Path images, Path degraded, DegradationSpec degradation, int patchSize, int batchSize,
 		int epochs, int stepsPerEpoch, double learningRate, int depth, int baseFilters, double dropout, boolean residual,
 		double validationFraction, long seed, Path modelOut, String modelName, boolean resume, boolean asGrey, String startFrom,
 		boolean blurKnown, int refineConvs, boolean asOpponent, boolean luminanceGuide, int averageEpochs, TrainingMethod method,
-		BlindSpotMasking masking, Path clean, boolean jointChannels, boolean topSkip) {
+		BlindSpotMasking masking, Path clean, boolean jointChannels, boolean topSkip, double consistencyWeight) {
 
 	public static final Normalization NORMALIZATION = Normalization.DEFAULT;
 
@@ -54,6 +56,8 @@ public record TrainingConfig(Path images, Path degraded, DegradationSpec degrada
 	public static final int DEFAULT_PATCH_SIZE = 128, DEFAULT_BATCH_SIZE = 8, DEFAULT_EPOCHS = 20, DEFAULT_STEPS_PER_EPOCH = 50,
 			DEFAULT_DEPTH = 3, DEFAULT_BASE_FILTERS = 32;
 	public static final double DEFAULT_LEARNING_RATE = 1e-3, DEFAULT_DROPOUT = 0.1;
+	/** The Neighbor2Neighbor paper's gamma for its Gaussian and Poisson experiments. */
+	public static final double DEFAULT_CONSISTENCY_WEIGHT = 2;
 	public static final long DEFAULT_SEED = 42;
 	/** The degradation keys' defaults; self-supervised methods refuse other values, as no degradation applies to them. */
 	public static final String DEFAULT_DEGRADATION_TYPE = DegradationSpec.GAUSSIAN_NOISE, DEFAULT_BLUR_SIGMA = "1.5";
@@ -72,7 +76,8 @@ public record TrainingConfig(Path images, Path degraded, DegradationSpec degrada
 		if (method == null) method = TrainingMethod.SUPERVISED;
 		if (masking == null) masking = BlindSpotMasking.DEFAULT;
 		if (images == null)
-			throw new IllegalArgumentException("'images' is not set; give a folder of " + (method.selfSupervised() ? "noisy" : "clean") + " training images");
+			throw new IllegalArgumentException("'images' is not set; give a folder of " + (method.selfSupervised() ? "noisy" : "clean") + " training images"
+					+ (method == TrainingMethod.NOISE2VOID || method == TrainingMethod.NEIGHBOR2NEIGHBOR ? ", or in Fiji open the noisy image to train on" : ""));
 		if (modelOut == null) throw new IllegalArgumentException("'model_out' is not set; give the model file to write, e.g. model_out=/path/my-model.zip");
 		if (method.selfSupervised() && degradation != null)
 			throw new IllegalArgumentException("method='" + method.key() + "' learns the noise of its images, no degradation applies; leave degradation unset");
@@ -97,6 +102,11 @@ public record TrainingConfig(Path images, Path degraded, DegradationSpec degrada
 			throw new IllegalArgumentException("refine_convs must be 0.." + UNetSpec.MAX_REFINE_CONVS + ", got " + refineConvs);
 		if (degraded == null && !method.selfSupervised()) degradation.validate();
 		if (method == TrainingMethod.NOISE2VOID) checkMaskingFits(masking, patchSize);
+		if (method == TrainingMethod.NEIGHBOR2NEIGHBOR && patchSize % (2 << depth) != 0)
+			throw new IllegalArgumentException("patch_size " + patchSize + " must be a multiple of 2^(depth+1) = " + (2 << depth)
+					+ " for neighbor2neighbor, which trains on half-size sub-images; try " + ((patchSize >> depth + 1) + 1 << depth + 1));
+		if (!(consistencyWeight >= 0 && consistencyWeight <= 100))
+			throw new IllegalArgumentException("consistency_weight must be 0..100 (the paper's 2; 0 drops the consistency term), got " + consistencyWeight);
 		if (jointChannels && asGrey) throw new IllegalArgumentException("as_grey and joint_channels both set; choose one: joint_channels=true trains one RGB model");
 		if (blurKnown && degraded != null)
 			throw new IllegalArgumentException("blur_known=true needs a synthetic gaussian_blur degradation, whose sigma the model is told; pairs do not say their blur");
@@ -165,6 +175,7 @@ public record TrainingConfig(Path images, Path degraded, DegradationSpec degrada
 		if (method == TrainingMethod.NOISE2VOID) m.put("masking", masking.toMap().toString());
 		if (jointChannels) m.put("joint_channels", true);
 		if (!topSkip) m.put("top_skip", false);
+		if (method == TrainingMethod.NEIGHBOR2NEIGHBOR) m.put("consistency_weight", consistencyWeight);
 		return m;
 	}
 
@@ -201,6 +212,7 @@ public record TrainingConfig(Path images, Path degraded, DegradationSpec degrada
 		private TrainingMethod method = TrainingMethod.SUPERVISED;
 		private BlindSpotMasking masking = BlindSpotMasking.DEFAULT;
 		private boolean jointChannels, topSkip = true;
+		private double consistencyWeight = DEFAULT_CONSISTENCY_WEIGHT;
 		private int patchSize = DEFAULT_PATCH_SIZE, batchSize = DEFAULT_BATCH_SIZE, epochs = DEFAULT_EPOCHS, stepsPerEpoch = DEFAULT_STEPS_PER_EPOCH;
 		private double learningRate = DEFAULT_LEARNING_RATE;
 		private int depth = DEFAULT_DEPTH, baseFilters = DEFAULT_BASE_FILTERS;
@@ -249,6 +261,7 @@ public record TrainingConfig(Path images, Path degraded, DegradationSpec degrada
 		public Builder clean(Path v) { clean = v; return this; }
 		public Builder jointChannels(boolean v) { jointChannels = v; return this; }
 		public Builder topSkip(boolean v) { topSkip = v; return this; }
+		public Builder consistencyWeight(double v) { consistencyWeight = v; return this; }
 
 		/** The checked settings; an IllegalArgumentException names the key that is wrong. */
 		public TrainingConfig build() {
@@ -256,14 +269,14 @@ public record TrainingConfig(Path images, Path degraded, DegradationSpec degrada
 			if (!inapplicable.isEmpty())
 				throw new IllegalArgumentException(String.join(", ", inapplicable) + (inapplicable.size() == 1 ? " does" : " do") + " not apply to method='"
 						+ method.key() + "' " + switch (method) {
-							case SUPERVISED -> "(only to noise2void" + (inapplicable.contains("clean") ? " or noise2noise" : "") + "); leave "
+							case SUPERVISED -> "(only to the methods that learn from noisy images); leave "
 									+ (inapplicable.size() == 1 ? "it" : "them") + " out or set method";
-							case NOISE2VOID -> "(it learns from the noisy images in 'images' alone); leave " + (inapplicable.size() == 1 ? "it" : "them") + " out";
+							case NOISE2VOID, NEIGHBOR2NEIGHBOR -> "(it learns from the noisy images in 'images' alone); leave " + (inapplicable.size() == 1 ? "it" : "them") + " out";
 							case NOISE2NOISE -> "(it learns from two noisy acquisitions of each scene); leave " + (inapplicable.size() == 1 ? "it" : "them") + " out";
 						});
 			return new TrainingConfig(images, degraded, method.selfSupervised() ? null : degradation, patchSize, batchSize, epochs, stepsPerEpoch,
 					learningRate, depth, baseFilters, dropout, residual, validationFraction, seed, modelOut, modelName, resume, asGrey, startFrom,
-					blurKnown, refineConvs, asOpponent, luminanceGuide, averageEpochs, method, masking, clean, jointChannels, topSkip);
+					blurKnown, refineConvs, asOpponent, luminanceGuide, averageEpochs, method, masking, clean, jointChannels, topSkip, consistencyWeight);
 		}
 
 		/**
@@ -281,7 +294,7 @@ public record TrainingConfig(Path images, Path degraded, DegradationSpec degrada
 		/** The keys set (to other than their defaults) that make no sense with the method, in the order of the keys. */
 		private List<String> inapplicableKeys() {
 			List<String> keys = new ArrayList<>();
-			if (method == TrainingMethod.NOISE2VOID && degraded != null) keys.add("degraded");
+			if ((method == TrainingMethod.NOISE2VOID || method == TrainingMethod.NEIGHBOR2NEIGHBOR) && degraded != null) keys.add("degraded");
 			if (method.selfSupervised()) {
 				if (degradation != null) keys.addAll(degradationKeysSet());
 				if (blurKnown) keys.add("blur_known");
@@ -289,10 +302,9 @@ public record TrainingConfig(Path images, Path degraded, DegradationSpec degrada
 				if (luminanceGuide) keys.add("luminance_guide");
 			}
 			if (!method.selfSupervised() && clean != null) keys.add("clean");
-			if (method != TrainingMethod.NOISE2VOID) {
-				keys.addAll(masking.keysSet());
-				if (jointChannels) keys.add("joint_channels");
-			}
+			if (method != TrainingMethod.NOISE2VOID) keys.addAll(masking.keysSet());
+			if (jointChannels && method != TrainingMethod.NOISE2VOID && method != TrainingMethod.NEIGHBOR2NEIGHBOR) keys.add("joint_channels");
+			if (consistencyWeight != DEFAULT_CONSISTENCY_WEIGHT && method != TrainingMethod.NEIGHBOR2NEIGHBOR) keys.add("consistency_weight");
 			return keys;
 		}
 	}

@@ -7,11 +7,12 @@ import java.util.Locale;
  * How a network learns to restore, the Train key {@code method}: from clean images and their degraded versions
  * ({@link #SUPERVISED}), or from noisy images alone: Noise2Void's blind spots on one noisy image of each scene
  * (Krull et al., CVPR 2019) or Noise2Noise's two independent noisy acquisitions of each scene (Lehtinen et al., ICML
- * 2018). Either way the network is the same U-Net, restored as any other model.
+ * 2018), or Neighbor2Neighbor's neighbouring pixels of one noisy image (Huang et al., CVPR 2021). Either way the
+ * network is the same U-Net, restored as any other model.
  */
 public enum TrainingMethod {
 
-	SUPERVISED("supervised"), NOISE2VOID("noise2void"), NOISE2NOISE("noise2noise");
+	SUPERVISED("supervised"), NOISE2VOID("noise2void"), NOISE2NOISE("noise2noise"), NEIGHBOR2NEIGHBOR("neighbor2neighbor");
 
 	private final String key;
 
@@ -41,7 +42,7 @@ public enum TrainingMethod {
 
 	/**
 	 * What the validation loss compares with, after its figures in the log: a PSNR against the clean targets, against the
-	 * other noisy acquisition (which the noise in the target lowers), or no PSNR for Noise2Void's masked pixels against
+	 * other noisy acquisition or a noisy neighbouring sub-image (which the noise in the target lowers), or no PSNR for Noise2Void's masked pixels against
 	 * their own noisy values.
 	 */
 	public String describeValidation(double loss) {
@@ -50,6 +51,7 @@ public enum TrainingMethod {
 			case SUPERVISED -> String.format("PSNR %.2f dB", psnr);
 			case NOISE2NOISE -> String.format("PSNR %.2f dB against a noisy target", psnr);
 			case NOISE2VOID -> "masked pixels against their noisy values";
+			case NEIGHBOR2NEIGHBOR -> String.format("PSNR %.2f dB of sub-images against their noisy neighbours", psnr);
 		};
 	}
 }

@@ -99,18 +99,26 @@ class BioimageioExportTest {
 		assertTrue(new String(entries(zip).get("LICENSE"), StandardCharsets.UTF_8).contains("MIT"));
 	}
 
-	/** A model trained with noise2void exports as any other: a denoiser, which its README says learnt from noisy images alone. */
+	/**
+	 * Models trained from noisy images alone export as any other: denoisers, whose README says how they learnt and what
+	 * their validation loss compared with (noisy values, not clean ones).
+	 */
 	@Test
 	void selfSupervisedModelSaysHowItLearnt() throws Exception {
 		UNetSpec spec = new UNetSpec(1, 2, 4, 0, true, 1.0).withTopSkip(false);
-		Path model = dir.resolve("n2v.zip");
-		TestModels.modelFile(TestModels.randomGraph(spec, 2), spec, "n2v", "noise2void").write(model);
-		Path zip = dir.resolve("n2v.bioimageio.zip");
-		BioimageioExport.export(new BioimageioExport.Request(model.toString(), zip, null, null, null), m -> {});
-		Map<String, Object> rdf = validate(zip);
-		assertTrue(strings(rdf.get("tags")).contains("denoising"), rdf.get("tags").toString());
-		String readme = new String(entries(zip).get("README.md"), StandardCharsets.UTF_8);
-		assertTrue(readme.contains("Trained to undo: the noise of its training images, learnt from noisy images alone (noise2void)"), readme);
+		Map<String, String> validation = Map.of("noise2void", "over masked pixels against their own noisy values", "neighbor2neighbor",
+				"of a half-size sub-image against its noisy neighbouring sub-image");
+		for (String method : validation.keySet()) {
+			Path model = dir.resolve(method + ".zip");
+			TestModels.modelFile(TestModels.randomGraph(spec, 2), spec, method, method).write(model);
+			Path zip = dir.resolve(method + ".bioimageio.zip");
+			BioimageioExport.export(new BioimageioExport.Request(model.toString(), zip, null, null, null), m -> {});
+			Map<String, Object> rdf = validate(zip);
+			assertTrue(strings(rdf.get("tags")).contains("denoising"), rdf.get("tags").toString());
+			String readme = new String(entries(zip).get("README.md"), StandardCharsets.UTF_8);
+			assertTrue(readme.contains("Trained to undo: the noise of its training images, learnt from noisy images alone (" + method + ")"), readme);
+			assertTrue(readme.replace('\n', ' ').contains("(mean squared error on normalised data, " + validation.get(method) + ")"), readme);
+		}
 	}
 
 	@Test

@@ -176,6 +176,35 @@ class CommandsTest {
 				logged.toString());
 	}
 
+	/**
+	 * neighbor2neighbor on the open image, with no folder given (N2V's "train on this image" in Fiji): every plane of the
+	 * open 32-bit stack is learnt from, the open image is left as it was, and the model file names it; with no image
+	 * open and no folder, one line says what to give.
+	 */
+	@Test
+	void selfSupervisedTrainingLearnsFromTheOpenImage() throws Exception {
+		ImagePlus open = ImageFiles.read(TestImages.floatStacks(dir, "noisy", 1, 3, 64, 5, -50, 20, 1).resolve("img0.tif"));
+		open.setTitle("my noisy stack.tif");
+		float[] before = ((float[]) open.getStack().getPixels(2)).clone();
+		Path model = dir.resolve("ne2ne.zip");
+		Map<String, Object> keys = Map.of("method", "neighbor2neighbor", "model_out", model.toString(), "patch_size", 32, "batch_size", 4, "epochs", 1,
+				"steps_per_epoch", 3, "depth", 2, "base_filters", 4);
+		Map<String, Object> withImage = new java.util.HashMap<>(keys);
+		withImage.put("image", open); // as Fiji's preprocessor fills it with the active image
+		CommandModule m = run(TrainCommand.class, withImage);
+		assertFalse(m.isCanceled(), m.getCancelReason());
+		assertArrayEquals(before, (float[]) open.getStack().getPixels(2));
+		Map<String, Object> record = ModelFile.read(model).info().training();
+		assertEquals(List.of("my noisy stack.tif#1", "my noisy stack.tif#2", "my noisy stack.tif#3"), record.get("image_files"));
+		assertEquals(3.0, record.get("planes"));
+		assertTrue(record.get("images").toString().endsWith("ne2ne.zip.images"), record.toString());
+
+		CommandModule none = run(TrainCommand.class, Map.of("method", "neighbor2neighbor", "model_out", dir.resolve("x.zip").toString()));
+		assertTrue(none.isCanceled());
+		assertTrue(none.getCancelReason().contains("'images' is not set; give a folder of noisy training images, or in Fiji open the noisy image to train on"),
+				none.getCancelReason());
+	}
+
 	@Test
 	void outputTypeChoosesFloatOrTheInputsBitDepth() throws Exception {
 		ImagePlus sixteen = new ImagePlus("s.tif", TestImages.blobs(64, 60, 2).convertToShortProcessor(false));

@@ -45,7 +45,7 @@ class MacroScriptsTest {
 
 	@Test
 	void trainSelfSupervisedTrainsOnANoisyFolderAndRestoresIt() throws Exception {
-		Path noisy = Files.createDirectory(dir.resolve("noisy")), model = dir.resolve("n2v.zip"), out = dir.resolve("restored");
+		Path noisy = Files.createDirectory(dir.resolve("noisy")), model = dir.resolve("self-supervised.zip"), out = dir.resolve("restored");
 		ij.process.ImageProcessor.setRandomSeed(5);
 		for (int i = 0; i < 2; i++) {
 			FloatProcessor image = (FloatProcessor) TestImages.blobs(96, 80, i).convertToFloat();
@@ -56,6 +56,7 @@ class MacroScriptsTest {
 		new Interpreter().run("setBatchMode(true);\n" + script, noisy + "," + model + "," + out + ",1");
 		assertEquals(List.of(), errors);
 		assertTrue(Files.isRegularFile(model), "the model was written");
+		assertEquals("neighbor2neighbor", io.github.imagify.modelfile.ModelFile.read(model).info().training().get("method"));
 		for (int i = 0; i < 2; i++) {
 			ImagePlus restored = ImageFiles.read(out.resolve("noisy" + i + ".tif"));
 			assertEquals(96, restored.getWidth());

@@ -38,8 +38,15 @@ public final class TestModels {
 	/** @param degradationType what the model file says it was trained on ("pairs" for degraded/clean pairs) */
 	public static ModelFile modelFile(ComputationGraph graph, UNetSpec spec, String name, String degradationType) {
 		ModelInfo info = new ModelInfo(name, "random test model", spec.channels(), spec.sizeMultiple(), spec.receptiveFieldRadius(),
-				Normalization.DEFAULT, Map.of("type", degradationType), spec.toMap(), Map.of("epochs", 0));
+				Normalization.DEFAULT, Map.of("type", degradationType), spec.toMap(), trainingRecord(degradationType));
 		return new ModelFile(info, OnnxExporter.export(graph, "test"));
+	}
+
+	/** A training record as Train writes it in short: a self-supervised method's key is the record's method, as it is the degradation's type. */
+	private static Map<String, Object> trainingRecord(String degradationType) {
+		boolean selfSupervised = java.util.Arrays.stream(io.github.imagify.train.TrainingMethod.values())
+				.anyMatch(m -> m.selfSupervised() && m.key().equals(degradationType));
+		return selfSupervised ? Map.of("epochs", 0, "method", degradationType) : Map.of("epochs", 0);
 	}
 
 	/** A model told the blur sigma, trained (so its file says) on blur sigma 0.5..3. */

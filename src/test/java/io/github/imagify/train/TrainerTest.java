@@ -627,6 +627,60 @@ class TrainerTest {
 		assertTrue(psnr[1] > psnr[0] + 1, "PSNR " + psnr[0] + " -> " + psnr[1]);
 	}
 
+	/**
+	 * neighbor2neighbor on single noisy 32-bit stacks with negative values: it trains on half-size sub-images (the
+	 * log says so), validates a sub-image against its noisy neighbour (labelled so in the log and the record), records
+	 * its consistency weight, and the model restores a noisy image of the same kind at full size better than it was.
+	 */
+	@Test
+	void neighbor2neighborLearnsFromNoisyImagesAloneAndRestoresThem() throws Exception {
+		double offset = -100, sigma = 30;
+		Path noisy = TestImages.floatStacks(dir, "noisy", 2, 2, 96, 20, offset, sigma, 1);
+		Path clean = TestImages.floatStacks(dir, "clean", 2, 2, 96, 20, offset, 0, 0);
+		Path out = dir.resolve("ne2ne.zip");
+		List<String> log = new java.util.ArrayList<>();
+		Trainer.Result r = new Trainer(tinyNeighbor2Neighbor(noisy, out).clean(clean).epochs(2).stepsPerEpoch(30).build(), printedInto(log)).train();
+		assertTrue(log.stream().anyMatch(l -> l.startsWith("Training on 4 plane(s)") && l.contains("neighbor2neighbor: half-size neighbour sub-images")), log.toString());
+		assertTrue(log.stream().anyMatch(l -> l.matches("Epoch 2/2: .*dB of sub-images against their noisy neighbours\\), PSNR .* dB against the clean images.*")),
+				log.toString());
+		ModelFile model = ModelFile.read(out);
+		Map<String, Object> record = model.info().training();
+		assertEquals("neighbor2neighbor", record.get("method"));
+		assertEquals("neighbor2neighbor", model.info().degradation().get("type"));
+		assertEquals("noisy", record.get("validation_target"));
+		assertEquals(2.0, ((Number) record.get("consistency_weight")).doubleValue());
+		assertTrue(model.info().description().contains("neighbor2neighbor"), model.info().description());
+		assertTrue(Double.isFinite(r.referencePsnr()));
+		double[] psnr = psnrBeforeAndAfter(model, offset, sigma);
+		System.out.println("neighbor2neighbor: PSNR " + psnr[0] + " -> " + psnr[1]);
+		assertTrue(psnr[1] > psnr[0] + 1, "PSNR " + psnr[0] + " -> " + psnr[1]);
+	}
+
+	/**
+	 * neighbor2neighbor's step fits the network's half-size sub-images against the consistency target: at weight 0 that
+	 * is the neighbouring noisy sub-image, so an untrained residual network (the identity) scores about twice the noise
+	 * variance, as two noisy pixels differ; and the patch size must halve into a size the U-Net takes.
+	 */
+	@Test
+	void neighbor2neighborScoresSubImagesAgainstTheirNeighbours() throws Exception {
+		Path noisy = TestImages.floatStacks(dir, "noisy", 1, 2, 64, 30, 0, 25, 2);
+		Trainer.Result r = new Trainer(tinyNeighbor2Neighbor(noisy, dir.resolve("ne2ne.zip")).consistencyWeight(0).epochs(1).stepsPerEpoch(2)
+				.learningRate(1e-9).build(), null).train();
+		double noiseVariance = Math.pow(25 / 255.0, 2);
+		EpochResult epoch = r.history().get(0);
+		assertTrue(epoch.trainLoss() > noiseVariance && epoch.validationLoss() > noiseVariance, epoch + " vs noise variance " + noiseVariance);
+		assertMessage("patch_size 36 must be a multiple of 2^(depth+1) = 8 for neighbor2neighbor, which trains on half-size sub-images; try 40",
+				tinyNeighbor2Neighbor(noisy, dir.resolve("m.zip")).patchSize(36));
+		assertMessage("consistency_weight does not apply to method='noise2void'", tinyNoise2Void(noisy, dir.resolve("m.zip")).consistencyWeight(1));
+		assertMessage("degraded does not apply to method='neighbor2neighbor'", tinyNeighbor2Neighbor(noisy, dir.resolve("m.zip")).degraded(noisy));
+	}
+
+	/** A tiny neighbor2neighbor run: 32-pixel patches, trained on 16-pixel sub-images. */
+	static TrainingConfig.Builder tinyNeighbor2Neighbor(Path noisy, Path out) {
+		return TrainingConfig.builder().method(TrainingMethod.NEIGHBOR2NEIGHBOR).images(noisy).modelOut(out).patchSize(32).depth(2).baseFilters(8)
+				.dropout(0).seed(5).resume(false).learningRate(3e-3);
+	}
+
 	/** A key that makes no sense with the method is refused with one line naming it, before anything is read. */
 	@Test
 	void keysThatDoNotApplyToTheMethodAreRefused() {
@@ -642,11 +696,11 @@ class TrainerTest {
 				.masking(new io.github.imagify.blindspot.BlindSpotMasking(0.002, 5, "uniform", "vertical", 5)));
 		assertMessage("method='noise2noise' needs 'degraded'", TrainingConfig.builder().method(TrainingMethod.NOISE2NOISE).images(images).modelOut(out));
 		DegradationSpec noise = DegradationSpec.of("gaussian_noise", "", "25", 0, 2);
-		assertMessage("clean, masked_fraction do not apply to method='supervised' (only to noise2void or noise2noise); leave them out or set method",
+		assertMessage("clean, masked_fraction do not apply to method='supervised' (only to the methods that learn from noisy images); leave them out or set method",
 				tiny(images, noise, out).clean(images).masking(new io.github.imagify.blindspot.BlindSpotMasking(0.01, 5, "uniform", "none", 5)));
 		assertMessage("masked_fraction 1.0E-4 masks one pixel in 100x100, none in many 32x32 patches",
 				tinyNoise2Void(images, out).masking(new io.github.imagify.blindspot.BlindSpotMasking(0.0001, 5, "uniform", "none", 5)));
-		assertMessage("method must be one of supervised, noise2void, noise2noise, got 'n2v'", null, () -> TrainingMethod.of("n2v"));
+		assertMessage("method must be one of supervised, noise2void, noise2noise, neighbor2neighbor, got 'n2v'", null, () -> TrainingMethod.of("n2v"));
 		// at their defaults the degradation keys are no one's choice, as the dialog always sends them
 		assertNull(tinyNoise2Void(images, out).degradationKeys("gaussian_noise", "1.5", "", 30, 2, "uniform").build().degradation());
 	}
