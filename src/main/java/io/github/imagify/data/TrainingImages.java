@@ -183,7 +183,7 @@ public final class TrainingImages {
 	static final String[] RGB_CHANNELS = { "red", "green", "blue" };
 
 	/** Noise2Noise's two folders must hold the same names: an acquisition without its partner cannot be trained on. */
-	private static void pairUp(Path folder, List<Path> files, Path partnerFolder) throws IOException {
+	static void pairUp(Path folder, List<Path> files, Path partnerFolder) throws IOException {
 		if (!Files.isDirectory(partnerFolder))
 			throw new IOException("Degraded folder not found: " + partnerFolder + "; for noise2noise set 'degraded' to the folder of second noisy acquisitions");
 		Set<String> names = new TreeSet<>(), partners = new TreeSet<>();
@@ -204,7 +204,7 @@ public final class TrainingImages {
 	}
 
 	/** The image named as {@code file} in {@code folder}, or null when there is none. */
-	private static ImagePlus sameNamed(Path folder, Path file, boolean asGrey) throws IOException {
+	static ImagePlus sameNamed(Path folder, Path file, boolean asGrey) throws IOException {
 		Path partner = folder.resolve(file.getFileName().toString());
 		return Files.exists(partner) ? read(partner, asGrey) : null;
 	}
@@ -215,7 +215,7 @@ public final class TrainingImages {
 				&& ImagePlusImages.channelsPerPlane(a) == ImagePlusImages.channelsPerPlane(b);
 	}
 
-	private static boolean samePixels(ImagePlus a, ImagePlus b) {
+	static boolean samePixels(ImagePlus a, ImagePlus b) {
 		for (int i = 1; i <= a.getStackSize(); i++)
 			if (!ImagePlusImages.plane(a, i).equals(ImagePlusImages.plane(b, i))) return false;
 		return true;
@@ -235,7 +235,7 @@ public final class TrainingImages {
 		return Tiling.extract(plane.channel(c), 0, 0, plane.height(), plane.width());
 	}
 
-	private static boolean constant(FloatImage plane) {
+	static boolean constant(FloatImage plane) {
 		float[] d = plane.data();
 		for (float v : d)
 			if (v != d[0]) return false;
@@ -243,7 +243,7 @@ public final class TrainingImages {
 	}
 
 	/** The image files of a training folder, which must exist and hold some. */
-	private static List<Path> imageFiles(Path cleanFolder) throws IOException {
+	static List<Path> imageFiles(Path cleanFolder) throws IOException {
 		if (!Files.isDirectory(cleanFolder))
 			throw new IOException("Training folder not found: " + cleanFolder + "; set 'images' to the folder of training images");
 		List<Path> files = ImageFiles.listImages(cleanFolder);

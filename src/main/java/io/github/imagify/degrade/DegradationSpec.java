@@ -178,7 +178,7 @@ public record DegradationSpec(String type, double blurSigmaMin, double blurSigma
 	}
 
 	/** [min, max] from "25", "0-55" or empty; a lone negative number ("-3") is kept for validate() to report. */
-	private static double[] parseSigma(String key, String text) {
+	static double[] parseSigma(String key, String text) {
 		if (text == null || text.isBlank()) return new double[] { 0, 0 };
 		String s = text.trim();
 		if (SINGLE.matcher(s).matches()) {
