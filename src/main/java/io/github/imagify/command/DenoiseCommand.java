@@ -17,6 +17,7 @@ import io.github.imagify.restore.Shard;
  * Restores the active image, or image files (a file or a folder) for batch and headless use.
  * Keys: {@code input}, {@code output}, {@code model}, {@code tile_size}, {@code threads}, {@code output_type}, {@code ensemble};
  * for cluster job arrays {@code shard} (i/n) and {@code stitch}.
+ * With a 3D model, each channel and time point of a hyperstack is restored as one Z-stack volume.
  * In a macro the restored image becomes the active image, also in batch mode and headless ({@link MacroHandoff}).
  */
 @Plugin(type = Command.class, menuPath = "Plugins>Imagify>Imagify Denoise", label = "Imagify Denoise")
@@ -46,8 +47,10 @@ public class DenoiseCommand extends ContextCommand {
 			description = "For a model trained with blur_known=true: the images' Gaussian blur sigma in pixels; blind models do not use it")
 	private String blur_sigma = "";
 
-	@Parameter(label = "Tile size", required = false, persist = false, min = "16", description = "Edge of the region restored per network call")
-	private int tile_size = Restorer.DEFAULT_TILE_SIZE;
+	@Parameter(label = "Tile size", required = false, persist = false, min = "0",
+			description = "Edge of the region restored per network call (16 to 8192; in X, Y and Z for a 3D model); 0 = the model's default: "
+					+ Restorer.DEFAULT_TILE_SIZE + " for 2D models, " + Restorer.DEFAULT_TILE_SIZE_3D + " for 3D models")
+	private int tile_size = Restorer.AUTOMATIC_TILE_SIZE;
 
 	@Parameter(label = "Threads", required = false, persist = false, min = "0", description = "CPU threads for ONNX Runtime; 0 = all cores")
 	private int threads = 0;

@@ -1,11 +1,13 @@
 package io.github.imagify.image;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * A dense float volume in channel-major (CDHW) order: one sample of an NCDHW tensor, what a 3D model reads and
  * writes. The same array read as {@code channels x depth} planes of {@code height x width} is a {@link FloatImage}
- * ({@link #asPlanes()}), so plane-wise code (per-voxel noise, XY blurs, XY symmetries) works on volumes unchanged.
+ * ({@link #asPlanes()}), so plane-wise code (per-voxel noise, XY blurs, mirrors and turns for a self-ensemble) works on volumes unchanged.
  */
 public final class FloatVolume {
 
@@ -58,6 +60,34 @@ public final class FloatVolume {
 		if (planes.channels() % depth != 0)
 			throw new IllegalArgumentException("An image of " + planes.channels() + " planes is not a volume of depth " + depth);
 		return new FloatVolume(planes.channels() / depth, depth, planes.height(), planes.width(), planes.data());
+	}
+
+	/** A copy with one more channel, after the others, that holds {@code value} everywhere (a told model's condition). */
+	public FloatVolume withConstantChannel(float value) {
+		int perChannel = depth * height * width;
+		float[] out = Arrays.copyOf(data, data.length + perChannel);
+		Arrays.fill(out, data.length, out.length, value);
+		return new FloatVolume(channels + 1, depth, height, width, out);
+	}
+
+	/** Plane {@code z} with all its channels, as a view on this volume's array. */
+	public PlaneView plane(int z) {
+		if (z < 0 || z >= depth) throw new IllegalArgumentException("Plane " + z + " of a volume of depth " + depth);
+		return new PlaneView() {
+			@Override public int channels() { return channels; }
+			@Override public int height() { return height; }
+			@Override public int width() { return width; }
+			@Override public void read(int c, int y, int x, int n, float[] dst, int off) { System.arraycopy(data, at(c, y, x), dst, off, n); }
+			@Override public void write(int c, int y, int x, int n, float[] src, int off) { System.arraycopy(src, off, data, at(c, y, x), n); }
+			private int at(int c, int y, int x) { return ((c * depth + z) * height + y) * width + x; }
+		};
+	}
+
+	/** The Z planes, first to last: the form {@link VolumeTiling} streams volumes in. */
+	public List<PlaneView> planes() {
+		List<PlaneView> planes = new ArrayList<>(depth);
+		for (int z = 0; z < depth; z++) planes.add(plane(z));
+		return planes;
 	}
 
 	/**

@@ -1,5 +1,7 @@
 package io.github.imagify.image;
 
+import java.util.List;
+
 /**
  * One image plane read and written row by row as floats, whatever its pixel type. Tiles stream between
  * the image and the network through it, so restoring needs no whole-plane float copy: a 16384x16384
@@ -43,5 +45,27 @@ public interface PlaneView {
 					if (!Float.isFinite(v)) bad++;
 			}
 		return bad;
+	}
+
+	/**
+	 * Planes of one shape one below the other, read as one plane of their summed height: percentiles and NaN counts
+	 * over a whole Z-stack use the plane code as it is. Writes go to the plane they fall in.
+	 */
+	static PlaneView stacked(List<? extends PlaneView> planes) {
+		if (planes.isEmpty()) throw new IllegalArgumentException("No planes to stack");
+		PlaneView first = planes.get(0);
+		for (PlaneView p : planes)
+			if (p.channels() != first.channels() || p.height() != first.height() || p.width() != first.width())
+				throw new IllegalArgumentException("Planes of a stack differ in shape: " + p.channels() + "x" + p.height() + "x" + p.width()
+						+ " beside " + first.channels() + "x" + first.height() + "x" + first.width());
+		int h = first.height(), total = Math.multiplyExact(h, planes.size());
+		return new PlaneView() {
+			@Override public int channels() { return first.channels(); }
+			@Override public int height() { return total; }
+			@Override public int width() { return first.width(); }
+			@Override public void read(int c, int y, int x, int n, float[] dst, int off) { planes.get(y / h).read(c, y % h, x, n, dst, off); }
+			@Override public void write(int c, int y, int x, int n, float[] src, int off) { planes.get(y / h).write(c, y % h, x, n, src, off); }
+			@Override public long countNonFinite() { return planes.stream().mapToLong(PlaneView::countNonFinite).sum(); } // integer planes answer 0 unread
+		};
 	}
 }

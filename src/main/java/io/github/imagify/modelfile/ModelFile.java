@@ -146,7 +146,9 @@ public final class ModelFile {
 	 */
 	static long graphBound(ModelInfo info) {
 		try {
-			return Math.min(MAX_ONNX_BYTES, 4 * UNetSpec.fromMap(info.network()).parameterCount() + GRAPH_STRUCTURE_BYTES);
+			// a 3D network's kernels hold at most 3 times the weights of the 2D ones its spec counts (3x3x3 against 3x3)
+			long parameters = UNetSpec.fromMap(info.network()).parameterCount() * (info.is3d() ? 3 : 1);
+			return Math.min(MAX_ONNX_BYTES, 4 * parameters + GRAPH_STRUCTURE_BYTES);
 		} catch (IllegalArgumentException e) {
 			return MAX_ONNX_BYTES;
 		}

@@ -40,6 +40,47 @@ public record ModelInfo(String name, String description, int channels, int sizeM
 		Object condition = network.get(UNetSpec.CONDITION);
 		if (condition != null && !UNetSpec.CONDITIONS.contains(condition))
 			throw new IllegalArgumentException("model condition must be absent or one of " + UNetSpec.CONDITIONS + ", got '" + condition + "'");
+		Object dims = network.get(DIMS);
+		if (dims != null && !dims.toString().matches("[23](\\.0)?"))
+			throw new IllegalArgumentException("model " + DIMS + " must be absent, 2 or 3, got '" + dims + "'");
+	}
+
+	/** Network key of a 3D model: 3 (absent or 2 for a 2D one). Written by the trainer with the U-Net spec. */
+	public static final String DIMS = "dims";
+	/** Network key of a 3D model: whether its poolings halve Z too (true), or only Y and X (false, for anisotropic stacks). */
+	public static final String POOL_Z = "pool_z";
+
+	/** Whether the network is 3D: it restores Z-stacks as volumes (NCDHW tiles), not plane by plane. */
+	public boolean is3d() {
+		Object dims = network.get(DIMS);
+		return dims != null && dims.toString().startsWith("3");
+	}
+
+	/** Whether a 3D network pools Z as well as Y and X; absent means it does (an isotropic 3D U-Net). */
+	public boolean poolsZ() {
+		Object poolZ = network.get(POOL_Z);
+		return is3d() && (poolZ == null || Boolean.parseBoolean(poolZ.toString()));
+	}
+
+	/** Input depths must be multiples of this: {@link #sizeMultiple()} when the network pools Z, else 1 (also for 2D). */
+	public int sizeMultipleZ() {
+		return poolsZ() ? sizeMultiple : 1;
+	}
+
+	/**
+	 * Receptive-field radius in Z, in planes: 0 for a 2D network; {@link #context()} for one that pools Z, whose
+	 * 3x3x3 convolutions, 2x2x2 poolings and 2x2x2 up-convolutions act on Z as on Y and X; for one that leaves Z
+	 * unpooled, one plane per 3x3x3 convolution on the longest path (two per encoder level, two in the bottleneck,
+	 * two per decoder level, and the refinement convolutions), since its 1x2x2 poolings and up-convolutions do not
+	 * widen it in Z.
+	 */
+	public int contextZ() {
+		if (!is3d()) return 0;
+		if (poolsZ()) return context;
+		Object depth = network.get(UNetSpec.DEPTH), refine = network.get(UNetSpec.REFINE_CONVS);
+		if (depth == null)
+			throw new IllegalArgumentException("3D model '" + name + "' does not say its network's depth, which its Z context follows; use a model written by Imagify Train");
+		return 4 * (int) Double.parseDouble(depth.toString()) + 2 + (refine == null ? 0 : (int) Double.parseDouble(refine.toString()));
 	}
 
 	/** Training record key of a model told the luminance: the model (file or bundled name) that restores the luminance. */

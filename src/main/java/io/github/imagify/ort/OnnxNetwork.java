@@ -21,6 +21,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.translate.NoopTranslator;
 import ai.djl.translate.TranslateException;
 import io.github.imagify.image.FloatImage;
+import io.github.imagify.image.FloatVolume;
 import io.github.imagify.plugin.PluginClassLoader;
 import io.github.imagify.plugin.ThirdPartyLogs;
 
@@ -86,41 +87,72 @@ public final class OnnxNetwork implements AutoCloseable {
 	}
 
 	/**
-	 * Runs the network on tiles of one size; returns one output image per tile.
+	 * Runs the network on tiles of one size (NCHW); returns one output image per tile.
 	 *
 	 * @throws IOException when ONNX Runtime fails or returns something other than one image per tile
 	 */
 	public List<FloatImage> run(List<FloatImage> tiles) throws IOException {
 		FloatImage first = tiles.get(0);
-		int c = first.channels(), h = first.height(), w = first.width();
-		float[] batch = new float[tiles.size() * c * h * w];
+		float[] batch = new float[tiles.size() * first.data().length];
 		for (int i = 0; i < tiles.size(); i++) {
 			FloatImage t = tiles.get(i);
 			if (!t.sameShape(first)) throw new IllegalArgumentException("Tiles of one batch must share a shape");
 			System.arraycopy(t.data(), 0, batch, i * t.data().length, t.data().length);
 		}
+		Output out = predict(batch, new long[] { tiles.size(), first.channels(), first.height(), first.width() });
+		List<FloatImage> images = new ArrayList<>(tiles.size());
+		for (int i = 0; i < tiles.size(); i++)
+			images.add(new FloatImage((int) out.shape[1], (int) out.shape[2], (int) out.shape[3], out.sample(i)));
+		return images;
+	}
+
+	/**
+	 * Runs a 3D network on volume tiles of one size (NCDHW); returns one output volume per tile.
+	 *
+	 * @throws IOException when ONNX Runtime fails or returns something other than one volume per tile
+	 */
+	public List<FloatVolume> runVolumes(List<FloatVolume> tiles) throws IOException {
+		FloatVolume first = tiles.get(0);
+		float[] batch = new float[tiles.size() * first.data().length];
+		for (int i = 0; i < tiles.size(); i++) {
+			FloatVolume t = tiles.get(i);
+			if (!t.sameShape(first)) throw new IllegalArgumentException("Tiles of one batch must share a shape");
+			System.arraycopy(t.data(), 0, batch, i * t.data().length, t.data().length);
+		}
+		Output out = predict(batch, new long[] { tiles.size(), first.channels(), first.depth(), first.height(), first.width() });
+		List<FloatVolume> volumes = new ArrayList<>(tiles.size());
+		for (int i = 0; i < tiles.size(); i++)
+			volumes.add(new FloatVolume((int) out.shape[1], (int) out.shape[2], (int) out.shape[3], (int) out.shape[4], out.sample(i)));
+		return volumes;
+	}
+
+	/** The network's one output: its shape (same rank as the input's, batch first) and values. */
+	private record Output(long[] shape, float[] values) {
+		/** The values of sample {@code i} of the batch. */
+		float[] sample(int i) {
+			int per = values.length / (int) shape[0];
+			return Arrays.copyOfRange(values, i * per, (i + 1) * per);
+		}
+	}
+
+	/** Runs a batch of {@code shape} (NCHW or NCDHW) through the network; the output must be one tensor of that rank and batch size. */
+	private Output predict(float[] batch, long[] shape) throws IOException {
+		long tiles = shape[0];
 		try (NDManager manager = model.getNDManager().newSubManager();
 				Predictor<NDList, NDList> predictor = model.newPredictor(new NoopTranslator())) {
-			NDArray input = manager.create(batch, new Shape(tiles.size(), c, h, w));
+			NDArray input = manager.create(batch, new Shape(shape));
 			NDList output = predictor.predict(new NDList(input));
-			long[] shape = output.size() == 1 ? output.get(0).getShape().getShape() : new long[0];
-			if (shape.length != 4 || shape[0] != tiles.size() || LongStream.of(shape).anyMatch(d -> d < 1 || d > Integer.MAX_VALUE))
-				throw new IOException("The network returned " + output.size() + " outputs of shape " + Arrays.toString(shape) + " for "
-						+ tiles.size() + " tiles; the model file is damaged: use a model written by Imagify Train");
+			long[] got = output.size() == 1 ? output.get(0).getShape().getShape() : new long[0];
+			if (got.length != shape.length || got[0] != tiles || LongStream.of(got).anyMatch(d -> d < 1 || d > Integer.MAX_VALUE))
+				throw new IOException("The network returned " + output.size() + " outputs of shape " + Arrays.toString(got) + " for "
+						+ tiles + " tiles of shape " + Arrays.toString(Arrays.copyOfRange(shape, 1, shape.length))
+						+ "; the model file is damaged: use a model written by Imagify Train");
 			float[] values = output.get(0).toFloatArray();
 			output.close();
-			if (shape[1] * shape[2] * shape[3] * tiles.size() != values.length)
-				throw new IOException("The network returned " + values.length + " values for shape " + Arrays.toString(shape)
+			if (LongStream.of(got).reduce(1, Math::multiplyExact) != values.length)
+				throw new IOException("The network returned " + values.length + " values for shape " + Arrays.toString(got)
 						+ "; the model file is damaged: use a model written by Imagify Train");
-			int oc = (int) shape[1], oh = (int) shape[2], ow = (int) shape[3];
-			int per = oc * oh * ow;
-			List<FloatImage> out = new ArrayList<>(tiles.size());
-			for (int i = 0; i < tiles.size(); i++) {
-				float[] one = new float[per];
-				System.arraycopy(values, i * per, one, 0, per);
-				out.add(new FloatImage(oc, oh, ow, one));
-			}
-			return out;
+			return new Output(got, values);
 		} catch (TranslateException | EngineException e) {
 			// a graph that passed the load-time check can still fail on a tile's size (e.g. mismatched joins)
 			throw new IOException("ONNX Runtime failed to run the model: " + rootMessage(e) + "; the model file is damaged or does not fit its metadata: use a model written by Imagify Train", e);

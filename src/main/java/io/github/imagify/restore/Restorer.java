@@ -7,11 +7,13 @@ import java.util.List;
 import io.github.imagify.bundled.BundledModels;
 import io.github.imagify.degrade.DegradationSpec;
 import io.github.imagify.image.FloatImage;
+import io.github.imagify.image.FloatVolume;
 import io.github.imagify.image.Normalization;
 import io.github.imagify.image.OpponentColours;
 import io.github.imagify.image.PlaneView;
 import io.github.imagify.image.Symmetries;
 import io.github.imagify.image.Tiling;
+import io.github.imagify.image.VolumeTiling;
 import io.github.imagify.model.UNetSpec;
 import io.github.imagify.modelfile.ModelFile;
 import io.github.imagify.modelfile.ModelInfo;
@@ -21,11 +23,27 @@ import io.github.imagify.ort.OnnxNetwork;
 /**
  * Restores float images of any size with one model: normalise, run the network tile by tile, and map
  * the result back to the input's intensity units. Thread-safe; one instance can serve many images.
+ * <p>
+ * A 2D model restores plane by plane. A 3D model ({@link ModelInfo#is3d()}) restores a Z-stack as one volume
+ * ({@link #restoreVolume}), normalised with percentiles over the whole volume and tiled in Z, Y and X
+ * ({@link VolumeTiling}); it refuses single planes. Memory, 3D: the input planes and the result planes (read and
+ * written in place, never copied whole) plus, for one tile, about four float copies of it on the Java heap (the tile,
+ * the network's input batch and output, the restored tile), i.e. {@code 4 x inputChannels x tileVoxels x 4} bytes with
+ * {@code tileVoxels = (coreZ + 2 contextZ) x (core + 2 context)^2}, and in ONNX Runtime's native memory the network's
+ * activations, which grow as {@code tileVoxels x} its widest full-resolution layer (2 x base filters, at the top
+ * skip's concatenation) {@code x 4} bytes, a few layers at a time. The core is the tile size in X, Y and Z
+ * ({@link #DEFAULT_TILE_SIZE_3D} by default): with a depth-3 U-Net of 32 base filters pooling Z, a 64-voxel core
+ * and its 56-voxel context (51, rounded up to the multiple 8) make 176^3 = 5.5 M voxels, 1.4 GB per full-resolution
+ * activation of 64 channels; a smaller tile size saves memory and costs time (the context is restored again by every tile).
  */
 public final class Restorer implements AutoCloseable {
 
 	/** Default edge of the region one tile restores; tiles add the model's context around it. */
 	public static final int DEFAULT_TILE_SIZE = 512;
+	/** Default edge, in X, Y and Z, of the region one tile of a 3D model restores: a cube of 512 would need tens of GB. */
+	public static final int DEFAULT_TILE_SIZE_3D = 64;
+	/** The tile size that stands for the model's default: {@link #DEFAULT_TILE_SIZE}, or {@link #DEFAULT_TILE_SIZE_3D} for a 3D model. */
+	public static final int AUTOMATIC_TILE_SIZE = 0;
 	/**
 	 * Tiles per ONNX Runtime call. One: batching did not speed up the CPU convolutions in the measurement (README,
 	 * "Benchmark") and multiplies the memory; {@code -Dimagify.tile_batch=n} measures others.
@@ -40,7 +58,10 @@ public final class Restorer implements AutoCloseable {
 
 	private final ModelInfo info;
 	private final OnnxNetwork network;
+	/** The plane tiling of a 2D model, null for a 3D one. */
 	private final Tiling tiling;
+	/** The volume tiling of a 3D model, null for a 2D one. */
+	private final VolumeTiling volumeTiling;
 	private final int ensemble;
 	/** The value a told model reads beside the image (its condition channel), or null for a blind model. */
 	private final Float condition;
@@ -59,17 +80,22 @@ public final class Restorer implements AutoCloseable {
 	}
 
 	/**
+	 * @param tileSize edge of the region one tile restores (in X, Y and, for a 3D model, Z), 16 to 8192, or
+	 *                 {@link #AUTOMATIC_TILE_SIZE} for the model's default
 	 * @param ensemble 1, or 2, 4 or 8 to average the network's output over that many mirrored and rotated copies of
 	 *                 each tile (self-ensemble: a little more quality for that many times the time)
 	 * @param blurSigma the images' Gaussian blur sigma in pixels, which a model told the blur needs (and a blind one
 	 *                  does not use), or null
 	 */
 	public Restorer(ModelFile model, int tileSize, int threads, int ensemble, Double blurSigma) throws IOException {
-		if (tileSize < 16 || tileSize > 8192)
-			throw new IllegalArgumentException("tile_size must be between 16 and 8192, got " + tileSize);
+		if (tileSize != AUTOMATIC_TILE_SIZE && (tileSize < 16 || tileSize > 8192))
+			throw new IllegalArgumentException("tile_size must be between 16 and 8192, or 0 for the model's default, got " + tileSize);
 		checkEnsemble(ensemble);
 		this.ensemble = ensemble;
 		this.info = model.info();
+		if (info.is3d() && UNetSpec.LUMINANCE.equals(info.condition()))
+			throw new IllegalArgumentException("Model '" + info.name() + "' is 3D and told the luminance, which Imagify restores only in 2D; use a 2D model for RGB images");
+		int core = tileSize != AUTOMATIC_TILE_SIZE ? tileSize : info.is3d() ? DEFAULT_TILE_SIZE_3D : DEFAULT_TILE_SIZE;
 		this.condition = condition(info, blurSigma);
 		this.luminance = UNetSpec.LUMINANCE.equals(info.condition()) ? luminancePartner(info, tileSize, threads, ensemble) : null;
 		try {
@@ -79,7 +105,9 @@ public final class Restorer implements AutoCloseable {
 			if (luminance != null) luminance.close();
 			throw e;
 		}
-		this.tiling = new Tiling(info.sizeMultiple(), info.context(), tileSize, TILE_BATCH);
+		this.tiling = info.is3d() ? null : new Tiling(info.sizeMultiple(), info.context(), core, TILE_BATCH);
+		this.volumeTiling = info.is3d() ? new VolumeTiling(new VolumeTiling.Axis(info.sizeMultipleZ(), info.contextZ(), core),
+				new VolumeTiling.Axis(info.sizeMultiple(), info.context(), core), TILE_BATCH) : null;
 	}
 
 	/**
@@ -103,6 +131,12 @@ public final class Restorer implements AutoCloseable {
 	}
 
 	public ModelInfo info() { return info; }
+
+	/** Whether the model is 3D: it restores Z-stacks with {@link #restoreVolume}, not planes. */
+	public boolean is3d() { return info.is3d(); }
+
+	/** A 3D model's volume tiling (core and context per axis, rounded to the model's multiples); null for a 2D model. */
+	public VolumeTiling volumeTiling() { return volumeTiling; }
 
 	/**
 	 * The condition channel's value for a told model: the blur sigma, which must be given and lie in the range the
@@ -165,6 +199,7 @@ public final class Restorer implements AutoCloseable {
 	 * each channel is restored on its own. Returns false when {@code progress} cancelled.
 	 */
 	public boolean restore(PlaneView raw, int y0, int y1, PlaneView out, Tiling.Progress progress) throws Exception {
+		if (is3d()) checkDepth(1);
 		checkSize(raw.width(), raw.height());
 		long bad = raw.countNonFinite();
 		if (bad > 0)
@@ -252,7 +287,92 @@ public final class Restorer implements AutoCloseable {
 
 	/** Pixel rows [from, to) of band {@code index} of {@code count} of an image this high: whole tile rows, for sharding one image. */
 	public int[] band(int height, int index, int count) {
-		return tiling.band(height, index, count);
+		return is3d() ? volumeTiling.band(height, index, count) : tiling.band(height, index, count);
+	}
+
+	/**
+	 * Refuses a Z-stack a 3D model cannot restore: a single plane, or fewer planes than {@link #minimumDepth()}
+	 * (2D models restore any number, plane by plane).
+	 */
+	public void checkDepth(int planes) {
+		if (!is3d()) return;
+		if (planes == 1)
+			throw new IllegalArgumentException("Model '" + info.name() + "' is a 3D model: it restores Z-stacks, not single planes; open the whole Z-stack (at least "
+					+ minimumDepth() + " planes) or use a 2D model");
+		if (planes < minimumDepth())
+			throw new IllegalArgumentException("The Z-stack has " + planes + " planes, fewer than the " + minimumDepth() + " that 3D model '" + info.name()
+					+ "' needs (its poolings halve Z down to one plane every " + info.sizeMultipleZ() + "); use a stack of at least " + minimumDepth()
+					+ " planes or a 2D model");
+	}
+
+	/**
+	 * Fewest planes a 3D model restores: its Z size multiple, at least 2. Fewer, and every plane of its deepest level
+	 * would be made of mirrored copies of the stack, which looks plausible but is not a restoration.
+	 */
+	public int minimumDepth() {
+		return Math.max(2, info.sizeMultipleZ());
+	}
+
+	/** Restores one Z-stack with a 3D model (see {@link #restoreVolume}). Returns null when {@code progress} cancelled. */
+	public FloatVolume restore(FloatVolume raw, Tiling.Progress progress) throws Exception {
+		FloatVolume out = new FloatVolume(raw.channels(), raw.depth(), raw.height(), raw.width());
+		return restoreVolume(raw.planes(), 0, raw.height(), out.planes(), progress) ? out : null;
+	}
+
+	/**
+	 * Restores a Z-stack, given as its planes, with a 3D model: normalised with percentiles over the whole volume and
+	 * tiled in Z, Y and X. Only rows [{@code y0}, {@code y1}) of every plane are written to {@code out} (its planes are
+	 * {@code y1 - y0} rows high), a band from {@link #band}, equal to those rows of the whole result. The planes'
+	 * channels must equal the model's, or the model is single-channel and each channel is restored on its own. Tiles
+	 * stream from {@code raw} into {@code out}, so no copy of the stack is made (memory: see the class comment).
+	 * Returns false when {@code progress} cancelled.
+	 */
+	public boolean restoreVolume(List<? extends PlaneView> raw, int y0, int y1, List<? extends PlaneView> out, Tiling.Progress progress) throws Exception {
+		if (!is3d())
+			throw new IllegalArgumentException("Model '" + info.name() + "' is a 2D model: it restores plane by plane; restore each plane, or use a 3D model");
+		checkDepth(raw.size());
+		PlaneView stack = PlaneView.stacked(raw);
+		checkSize(stack.width(), raw.get(0).height());
+		long bad = stack.countNonFinite();
+		if (bad > 0)
+			throw new IllegalArgumentException("The Z-stack has " + bad + " NaN or infinite pixels; replace them first (e.g. Process > Math > Remove NaNs)");
+		if (out.size() != raw.size() || out.get(0).channels() != stack.channels())
+			throw new IllegalArgumentException("The output has " + out.size() + " planes of " + out.get(0).channels() + " channels, the Z-stack "
+					+ raw.size() + " of " + stack.channels());
+		if (stack.channels() == info.channels()) return restoreMatchingVolume(raw, y0, y1, out, progress);
+		if (info.channels() != 1)
+			throw new IllegalArgumentException("Model '" + info.name() + "' expects " + info.channels() + " channels per plane but the image has "
+					+ stack.channels() + "; use a model trained on " + stack.channels() + "-channel images");
+		for (int c = 0; c < stack.channels(); c++) {
+			int channel = c;
+			if (!restoreMatchingVolume(raw.stream().map(p -> p.channel(channel)).toList(), y0, y1, out.stream().map(p -> p.channel(channel)).toList(), progress))
+				return false;
+		}
+		return true;
+	}
+
+	private boolean restoreMatchingVolume(List<? extends PlaneView> raw, int y0, int y1, List<? extends PlaneView> out, Tiling.Progress progress) throws Exception {
+		Normalization.Range range = info.normalization().measure(PlaneView.stacked(raw));
+		return volumeTiling.run(raw, y0, y1, tiles -> {
+			// a volume's CDHW array read as channels x depth planes: normalisation and the ensemble's mirrors and turns act plane-wise
+			List<FloatImage> planes = new ArrayList<>(tiles.size());
+			for (FloatVolume tile : tiles) {
+				range.normalize(tile.asPlanes());
+				planes.add(tile.asPlanes());
+			}
+			int depth = tiles.get(0).depth();
+			List<FloatImage> restored = runEnsemble(planes, batch -> {
+				List<FloatImage> outputs = new ArrayList<>(batch.size()); // the ensemble turns them back in place
+				for (FloatVolume volume : runCheckedVolumes(batch.stream().map(p -> FloatVolume.ofPlanes(p, depth)).toList())) outputs.add(volume.asPlanes());
+				return outputs;
+			});
+			List<FloatVolume> result = new ArrayList<>(restored.size());
+			for (FloatImage tile : restored) {
+				range.denormalize(tile);
+				result.add(FloatVolume.ofPlanes(tile, depth));
+			}
+			return result;
+		}, out, progress);
 	}
 
 	private boolean restoreMatching(PlaneView raw, int y0, int y1, PlaneView out, Tiling.Progress progress) throws Exception {
@@ -270,13 +390,24 @@ public final class Restorer implements AutoCloseable {
 	 * back, and the outputs averaged: the network is not exactly equivariant, so its errors partly average out.
 	 */
 	private List<FloatImage> runEnsemble(List<FloatImage> tiles) throws IOException {
-		if (ensemble == 1) return runChecked(tiles);
+		return runEnsemble(tiles, this::runChecked);
+	}
+
+	/** The network as the ensemble calls it: tiles in, outputs out, one per tile. */
+	@FunctionalInterface
+	private interface Network {
+		List<FloatImage> run(List<FloatImage> tiles) throws IOException;
+	}
+
+	/** {@link #runEnsemble(List)} through {@code network}: for a 3D model, each tile is the planes of a volume tile. */
+	private List<FloatImage> runEnsemble(List<FloatImage> tiles, Network network) throws IOException {
+		if (ensemble == 1) return network.run(tiles);
 		List<FloatImage> sum = null;
 		for (int e = 0; e < ensemble; e++) {
 			int symmetry = ENSEMBLE_ORDER[e];
 			List<FloatImage> turned = new ArrayList<>(tiles.size());
 			for (FloatImage tile : tiles) turned.add(Symmetries.apply(tile, symmetry));
-			List<FloatImage> out = runChecked(turned);
+			List<FloatImage> out = network.run(turned);
 			for (int i = 0; i < out.size(); i++) out.set(i, Symmetries.undo(out.get(i), symmetry));
 			if (sum == null) sum = out;
 			else for (int i = 0; i < out.size(); i++) {
@@ -308,6 +439,21 @@ public final class Restorer implements AutoCloseable {
 				throw new IOException("Model '" + info.name() + "' returned a " + out.get(i).channels() + "x" + out.get(i).height() + "x" + out.get(i).width()
 						+ " tile for a " + tiles.get(i).channels() + "x" + tiles.get(i).height() + "x" + tiles.get(i).width()
 						+ " one; its graph does not fit its metadata: use a model written by Imagify Train");
+		return out;
+	}
+
+	/** {@link #runChecked} for a 3D model's volume tiles. */
+	private List<FloatVolume> runCheckedVolumes(List<FloatVolume> tiles) throws IOException {
+		List<FloatVolume> in = tiles;
+		if (condition != null) in = tiles.stream().map(tile -> tile.withConstantChannel(condition)).toList();
+		List<FloatVolume> out = network.runVolumes(in);
+		for (int i = 0; i < tiles.size(); i++) {
+			FloatVolume o = out.get(i), t = tiles.get(i);
+			if (o.channels() != info.channels() || o.depth() != t.depth() || o.height() != t.height() || o.width() != t.width())
+				throw new IOException("Model '" + info.name() + "' returned a " + o.channels() + "x" + o.depth() + "x" + o.height() + "x" + o.width()
+						+ " tile for a " + t.channels() + "x" + t.depth() + "x" + t.height() + "x" + t.width()
+						+ " one; its graph does not fit its metadata: use a model written by Imagify Train");
+		}
 		return out;
 	}
 

@@ -1,17 +1,22 @@
 package io.github.imagify.imagej.restore;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import ij.ImagePlus;
 import ij.ImageStack;
 import ij.process.ColorProcessor;
 import ij.process.FloatProcessor;
 import ij.process.ImageProcessor;
+import io.github.imagify.image.PlaneView;
 import io.github.imagify.imagej.ImagePlusImages;
 import io.github.imagify.restore.RestoreListener;
 import io.github.imagify.restore.Restorer;
 
 /**
  * Restores ImageJ images plane by plane: every 2D plane of a stack or hyperstack (Z, T and C) goes
- * through the {@link Restorer}; RGB planes are 3-channel planes. The input is only read.
+ * through the {@link Restorer}; RGB planes are 3-channel planes. With a 3D model, each channel and time point of a
+ * hyperstack is a Z-stack restored as one volume ({@link Restorer#restoreVolume}). The input is only read.
  */
 public final class ImageRestorer {
 
@@ -50,6 +55,7 @@ public final class ImageRestorer {
 		if (input.getWidth() < 1 || input.getHeight() < 1 || input.getStack().getPixels(1) == null)
 			throw new IllegalArgumentException("The image '" + input.getTitle() + "' is empty; open an image with pixels");
 		restorer.checkSize(input.getWidth(), input.getHeight()); // before any plane is restored
+		if (restorer.is3d()) return restoreVolumes(input, y0, y1, keepBitDepth, listener);
 		boolean rgb = input.getType() == ImagePlus.COLOR_RGB;
 		ImageStack in = input.getStack();
 		int planes = in.getSize(), width = input.getWidth();
@@ -65,6 +71,41 @@ public final class ImageRestorer {
 			out.addSlice(in.getSliceLabel(i), result);
 		}
 		return out;
+	}
+
+	/**
+	 * {@link #restoreRows} with a 3D model: the Z planes of each channel and time point, a volume, stream from the
+	 * input's pixels into the result's; the result's planes are in the input's order.
+	 */
+	private ImageStack restoreVolumes(ImagePlus input, int y0, int y1, boolean keepBitDepth, RestoreListener listener) throws Exception {
+		int channels = input.getNChannels(), slices = input.getNSlices(), frames = input.getNFrames();
+		if (slices == 1 && input.getStackSize() > 1)
+			throw new IllegalArgumentException("Image '" + input.getTitle() + "' has one Z plane per channel and time point, and model '" + restorer.info().name()
+					+ "' is a 3D model that restores Z-stacks; if its planes are Z planes, set them as slices (Image > Properties), or use a 2D model");
+		restorer.checkDepth(slices); // before any volume is restored
+		boolean rgb = input.getType() == ImagePlus.COLOR_RGB;
+		ImageStack in = input.getStack();
+		int width = input.getWidth(), volumes = channels * frames;
+		ImageProcessor[] results = new ImageProcessor[in.getSize()];
+		int done = 0;
+		for (int t = 1; t <= frames; t++)
+			for (int c = 1; c <= channels; c++) {
+				List<PlaneView> planes = new ArrayList<>(slices), out = new ArrayList<>(slices);
+				for (int z = 1; z <= slices; z++) {
+					int index = input.getStackIndex(c, z, t);
+					ImageProcessor source = in.getProcessor(index);
+					results[index - 1] = rgb ? new ColorProcessor(width, y1 - y0)
+							: keepBitDepth ? source.createProcessor(width, y1 - y0) : new FloatProcessor(width, y1 - y0);
+					planes.add(ImagePlusImages.view(source));
+					out.add(ImagePlusImages.view(results[index - 1]));
+				}
+				int volume = done++;
+				if (!restorer.restoreVolume(planes, y0, y1, out, (tiles, total) -> listener.progress((volume + tiles / (double) total) / volumes)))
+					return null;
+			}
+		ImageStack stack = new ImageStack(width, y1 - y0);
+		for (int i = 1; i <= in.getSize(); i++) stack.addSlice(in.getSliceLabel(i), results[i - 1]);
+		return stack;
 	}
 
 	/** The restored planes of {@code input} as an image like it: dimensions, calibration, title, display range. */

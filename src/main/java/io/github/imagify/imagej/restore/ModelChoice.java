@@ -9,6 +9,7 @@ import java.util.function.Consumer;
 
 import ij.ImagePlus;
 import io.github.imagify.bundled.BundledModels;
+import io.github.imagify.image.VolumeTiling;
 import io.github.imagify.imagej.ImagePlusImages;
 import io.github.imagify.modelfile.ModelFile;
 import io.github.imagify.restore.Restorer;
@@ -69,6 +70,11 @@ public final class ModelChoice implements AutoCloseable {
 			log.accept("model '" + file.info().name() + "' (" + file.info().description() + ")"
 					+ (restorer.told() ? ", told blur sigma " + blurSigma + " px" : "")
 					+ (ensemble > 1 ? ", self-ensemble of " + ensemble + " mirrored/rotated copies" : ""));
+			if (restorer.is3d()) {
+				VolumeTiling tiles = restorer.volumeTiling();
+				log.accept("3D model: restores each Z-stack as a volume (tiles of " + tiles.z().coreSize() + "x" + tiles.xy().coreSize() + "x" + tiles.xy().coreSize()
+						+ " voxels in Z, Y and X, with " + tiles.z().context() + " planes and " + tiles.xy().context() + " pixels of context)");
+			}
 			if (blurSigma != null && !restorer.told())
 				log.accept("model '" + file.info().name() + "' is blind: it is not told the blur sigma");
 		}
