@@ -41,12 +41,14 @@ import io.github.imagify.model.UNetSpec;
  * @param jointChannels  noise2void on RGB images: one RGB model rather than a grey one trained channel by channel
  * @param topSkip        the U-Net's full-resolution skip connection; N2V2 drops it against checkerboard artefacts
  *                       ({@link UNetSpec#topSkip})
+ * @param blurPool       N2V2's max blur pool in the U-Net's encoder instead of max-pooling, against checkerboard artefacts
+ *                       ({@link UNetSpec#blurPool})
  */
 public record TrainingConfig(Path images, Path degraded, DegradationSpec degradation, int patchSize, int batchSize,
 		int epochs, int stepsPerEpoch, double learningRate, int depth, int baseFilters, double dropout, boolean residual,
 		double validationFraction, long seed, Path modelOut, String modelName, boolean resume, boolean asGrey, String startFrom,
 		boolean blurKnown, int refineConvs, boolean asOpponent, boolean luminanceGuide, int averageEpochs, TrainingMethod method,
-		BlindSpotMasking masking, Path clean, boolean jointChannels, boolean topSkip) {
+		BlindSpotMasking masking, Path clean, boolean jointChannels, boolean topSkip, boolean blurPool) {
 
 	public static final Normalization NORMALIZATION = Normalization.DEFAULT;
 
@@ -165,6 +167,7 @@ public record TrainingConfig(Path images, Path degraded, DegradationSpec degrada
 		if (method == TrainingMethod.NOISE2VOID) m.put("masking", masking.toMap().toString());
 		if (jointChannels) m.put("joint_channels", true);
 		if (!topSkip) m.put("top_skip", false);
+		if (blurPool) m.put("blur_pool", true);
 		return m;
 	}
 
@@ -200,7 +203,7 @@ public record TrainingConfig(Path images, Path degraded, DegradationSpec degrada
 		private Boolean noiseSigmaGiven;
 		private TrainingMethod method = TrainingMethod.SUPERVISED;
 		private BlindSpotMasking masking = BlindSpotMasking.DEFAULT;
-		private boolean jointChannels, topSkip = true;
+		private boolean jointChannels, topSkip = true, blurPool;
 		private int patchSize = DEFAULT_PATCH_SIZE, batchSize = DEFAULT_BATCH_SIZE, epochs = DEFAULT_EPOCHS, stepsPerEpoch = DEFAULT_STEPS_PER_EPOCH;
 		private double learningRate = DEFAULT_LEARNING_RATE;
 		private int depth = DEFAULT_DEPTH, baseFilters = DEFAULT_BASE_FILTERS;
@@ -249,6 +252,7 @@ public record TrainingConfig(Path images, Path degraded, DegradationSpec degrada
 		public Builder clean(Path v) { clean = v; return this; }
 		public Builder jointChannels(boolean v) { jointChannels = v; return this; }
 		public Builder topSkip(boolean v) { topSkip = v; return this; }
+		public Builder blurPool(boolean v) { blurPool = v; return this; }
 
 		/** The checked settings; an IllegalArgumentException names the key that is wrong. */
 		public TrainingConfig build() {
@@ -263,7 +267,7 @@ public record TrainingConfig(Path images, Path degraded, DegradationSpec degrada
 						});
 			return new TrainingConfig(images, degraded, method.selfSupervised() ? null : degradation, patchSize, batchSize, epochs, stepsPerEpoch,
 					learningRate, depth, baseFilters, dropout, residual, validationFraction, seed, modelOut, modelName, resume, asGrey, startFrom,
-					blurKnown, refineConvs, asOpponent, luminanceGuide, averageEpochs, method, masking, clean, jointChannels, topSkip);
+					blurKnown, refineConvs, asOpponent, luminanceGuide, averageEpochs, method, masking, clean, jointChannels, topSkip, blurPool);
 		}
 
 		/**
