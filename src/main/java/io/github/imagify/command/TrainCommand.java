@@ -117,6 +117,10 @@ public class TrainCommand extends ContextCommand {
 			description = "false drops the full-resolution skip connection (N2V2), against noise2void's checkerboard artefacts")
 	private boolean top_skip = true;
 
+	@Parameter(label = "U-Net blur pooling (N2V2)", persist = false, required = false,
+			description = "true replaces each max-pooling by N2V2's max blur pool (a fixed blur before subsampling), against noise2void's checkerboard artefacts")
+	private boolean blur_pool = false;
+
 	@Parameter(label = "Patch size", persist = false, required = false)
 	private int patch_size = TrainingConfig.DEFAULT_PATCH_SIZE;
 
@@ -187,7 +191,7 @@ public class TrainCommand extends ContextCommand {
 					.clean(Keys.path(clean)).modelOut(Keys.path(model_out))
 					.degradationKeys(degradation, blur_sigma, noise_sigma, poisson_peak, factor, noise_sigma_draw)
 					.masking(new BlindSpotMasking(masked_fraction, mask_neighbourhood, mask_replacement, struct_mask, struct_mask_span))
-					.jointChannels(joint_channels).topSkip(top_skip).consistencyWeight(consistency_weight)
+					.jointChannels(joint_channels).topSkip(top_skip).blurPool(blur_pool).consistencyWeight(consistency_weight)
 					.patchSize(patch_size).batchSize(batch_size).epochs(epochs).stepsPerEpoch(steps_per_epoch).learningRate(learning_rate)
 					.depth(depth).baseFilters(base_filters).dropout(dropout).residual(!direct).seed(seed).modelName(model_name).resume(!restart)
 					.asGrey(as_grey).startFrom(start_from).blurKnown(blur_known).refineConvs(refine_convs).asOpponent(as_opponent)

@@ -12,10 +12,12 @@ final class ReceptiveField {
 
 	private final int depth;
 	private final int refineConvs;
+	private final boolean blurPool;
 
-	ReceptiveField(int depth, int refineConvs) {
+	ReceptiveField(int depth, int refineConvs, boolean blurPool) {
 		this.depth = depth;
 		this.refineConvs = refineConvs;
+		this.blurPool = blurPool;
 	}
 
 	/** Input interval that output pixel {@code y} depends on. */
@@ -48,9 +50,12 @@ final class ReceptiveField {
 		return new long[] { i[0] - by, i[1] + by };
 	}
 
-	/** 2x2 stride-2 max-pool: pooled pixel p reads 2p and 2p+1. */
-	private static long[] pool(long[] i) {
-		return new long[] { 2 * i[0], 2 * i[1] + 1 };
+	/**
+	 * 2x2 stride-2 max-pool: pooled pixel p reads 2p and 2p+1. Blur pool: the stride-2 3x3 blur reads max-pooled 2p..2p+2
+	 * (padded after, not before), each the max of two neighbours, so 2p..2p+3.
+	 */
+	private long[] pool(long[] i) {
+		return new long[] { 2 * i[0], 2 * i[1] + (blurPool ? 3 : 1) };
 	}
 
 	private static long[] union(long[] a, long[] b) {

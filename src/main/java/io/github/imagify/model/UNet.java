@@ -13,20 +13,24 @@ import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.CnnLossLayer;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.Deconvolution2D;
+import org.deeplearning4j.nn.conf.layers.DepthwiseConvolution2D;
 import org.deeplearning4j.nn.conf.layers.DropoutLayer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.deeplearning4j.nn.conf.layers.misc.FrozenLayerWithBackprop;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
 
 /**
  * Builds the U-Net of a {@link UNetSpec} as a DL4J {@link ComputationGraph}.
  * <p>
- * Vertex names are stable and readable ({@code enc0_conv1}, {@code enc0_pool}, {@code bottleneck_conv1},
+ * Vertex names are stable and readable ({@code enc0_conv1}, {@code enc0_pool}, {@code enc0_blur} with a blur pool, {@code bottleneck_conv1},
  * {@code dec0_up}, {@code dec0_concat}, {@code dec0_conv2}, {@code head}, {@code residual},
  * {@code output}) because the ONNX export and the checkpoints carry them. Every layer is NCHW and uses
  * only what {@code io.github.imagify.onnx.OnnxExporter} can translate. Nothing depends on the training
@@ -44,6 +48,10 @@ public final class UNet {
 	public static final String REFINE = "refine";
 	/** The first convolution, the one layer that reads the input (and a told model's condition). */
 	public static final String FIRST_CONV = "enc0_conv1";
+	/** Name ending of a blur pool's fixed blur, {@code enc0_blur}, {@code enc1_blur}, ... */
+	public static final String BLUR = "_blur";
+	/** The blur pool's kernel, [1,2,1] x [1,2,1] / 16 (N2V2's): exact in floats, so it sums to 1 exactly. */
+	private static final float[] BINOMIAL = { 1 / 4f, 2 / 4f, 1 / 4f };
 
 	private static final CNN2DFormat NCHW = CNN2DFormat.NCHW;
 
@@ -80,8 +88,9 @@ public final class UNet {
 		for (int l = 0; l < spec.depth(); l++) {
 			x = conv(g, "enc" + l + "_conv1", spec.filters(l), x);
 			x = skips[l] = conv(g, "enc" + l + "_conv2", spec.filters(l), x);
-			x = add(g, "enc" + l + "_pool", new SubsamplingLayer.Builder(PoolingType.MAX).kernelSize(2, 2).stride(2, 2)
-				.convolutionMode(ConvolutionMode.Truncate).dataFormat(NCHW).build(), x);
+			x = spec.blurPool() ? blurPool(g, "enc" + l, spec.filters(l), x)
+				: add(g, "enc" + l + "_pool", new SubsamplingLayer.Builder(PoolingType.MAX).kernelSize(2, 2).stride(2, 2)
+					.convolutionMode(ConvolutionMode.Truncate).dataFormat(NCHW).build(), x);
 		}
 
 		x = conv(g, "bottleneck_conv1", spec.filters(spec.depth()), x);
@@ -130,7 +139,42 @@ public final class UNet {
 
 		ComputationGraph graph = new ComputationGraph(g.build());
 		graph.init();
+		if (spec.blurPool()) setBlurKernels(graph, spec);
 		return graph;
+	}
+
+	/**
+	 * N2V2's max blur pool: a 2x2 max-pool with stride 1, then the fixed binomial blur of each channel with stride 2, both
+	 * "same" as in N2V2's TensorFlow code (DL4J's Same pads after, not before, as TensorFlow does: the blurred pixel p
+	 * reads max-pooled 2p..2p+2). The blur is a depthwise convolution frozen with backprop: its kernel never trains, and
+	 * the gradient still flows through it to the encoder.
+	 */
+	private static String blurPool(GraphBuilder g, String level, int channels, String input) {
+		String max = add(g, level + "_pool", new SubsamplingLayer.Builder(PoolingType.MAX).kernelSize(2, 2).stride(1, 1)
+			.convolutionMode(ConvolutionMode.Same).dataFormat(NCHW).build(), input);
+		return add(g, level + BLUR, new FrozenLayerWithBackprop(new DepthwiseConvolution2D.Builder(3, 3).stride(2, 2)
+			.convolutionMode(ConvolutionMode.Same).nIn(channels).nOut(channels).depthMultiplier(1).hasBias(false)
+			.activation(Activation.IDENTITY).weightInit(WeightInit.ZERO).dataFormat(NCHW).build()), max);
+	}
+
+	/** Puts the binomial kernel into every blur (DL4J's weight inits have none); W is [kH, kW, channels, 1]. */
+	private static void setBlurKernels(ComputationGraph graph, UNetSpec spec) {
+		for (int l = 0; l < spec.depth(); l++) {
+			INDArray w = graph.getLayer("enc" + l + BLUR).getParam("W");
+			for (int y = 0; y < 3; y++)
+				for (int x = 0; x < 3; x++)
+					w.get(NDArrayIndex.point(y), NDArrayIndex.point(x)).assign(blurKernel(y, x));
+		}
+	}
+
+	/** The blur pool's kernel value at (y, x) of 3x3: what every channel's fixed blur holds. */
+	public static float blurKernel(int y, int x) {
+		return BINOMIAL[y] * BINOMIAL[x];
+	}
+
+	/** Whether a vertex of the graph is a blur pool's fixed blur, whose weights are not trained. */
+	public static boolean isBlur(String vertex) {
+		return vertex.matches("enc\\d+" + BLUR);
 	}
 
 	/**

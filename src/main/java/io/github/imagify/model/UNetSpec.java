@@ -29,9 +29,14 @@ import java.util.Map;
  * @param topSkip    whether the decoder's last level concatenates the encoder's full-resolution features (the U-Net's
  *                   top skip connection); without it (N2V2, Höck et al. 2022) every output pixel passes through the
  *                   pooled levels, which removes the checkerboard artefacts Noise2Void's blind spots leave
+ * @param blurPool   whether each encoder pooling is N2V2's max blur pool (Höck et al. 2022, after Zhang 2019) instead of
+ *                   the 2x2 stride-2 max-pooling: a 2x2 max-pool with stride 1, then a fixed, untrained 3x3 binomial
+ *                   blur ([1,2,1] x [1,2,1] / 16, each channel alone) with stride 2, both padded at the bottom and right
+ *                   as N2V2's TensorFlow code ("same"). Low-pass filtering before subsampling is N2V2's other fix for
+ *                   checkerboard artefacts
  */
 public record UNetSpec(int channels, int depth, int baseFilters, double dropout, boolean residual, double inputScale,
-		String condition, int refineConvs, boolean topSkip) {
+		String condition, int refineConvs, boolean topSkip, boolean blurPool) {
 
 	public static final String CHANNELS = "channels";
 	public static final String DEPTH = "depth";
@@ -42,6 +47,7 @@ public record UNetSpec(int channels, int depth, int baseFilters, double dropout,
 	public static final String CONDITION = "condition";
 	public static final String REFINE_CONVS = "refine_convs";
 	public static final String TOP_SKIP = "top_skip";
+	public static final String BLUR_POOL = "blur_pool";
 	public static final int MAX_REFINE_CONVS = 16;
 	/** Condition: the Gaussian blur sigma in pixels. */
 	public static final String BLUR_SIGMA = "blur_sigma";
@@ -66,6 +72,12 @@ public record UNetSpec(int channels, int depth, int baseFilters, double dropout,
 			throw new IllegalArgumentException(REFINE_CONVS + " must be in 0.." + MAX_REFINE_CONVS + ", got " + refineConvs);
 	}
 
+	/** A spec with max-pooling (no blur pool). */
+	public UNetSpec(int channels, int depth, int baseFilters, double dropout, boolean residual, double inputScale, String condition, int refineConvs,
+			boolean topSkip) {
+		this(channels, depth, baseFilters, dropout, residual, inputScale, condition, refineConvs, topSkip, false);
+	}
+
 	/** A spec with the top skip connection. */
 	public UNetSpec(int channels, int depth, int baseFilters, double dropout, boolean residual, double inputScale, String condition, int refineConvs) {
 		this(channels, depth, baseFilters, dropout, residual, inputScale, condition, refineConvs, true);
@@ -83,17 +95,22 @@ public record UNetSpec(int channels, int depth, int baseFilters, double dropout,
 
 	/** This spec told {@code condition} (null: blind). */
 	public UNetSpec withCondition(String condition) {
-		return new UNetSpec(channels, depth, baseFilters, dropout, residual, inputScale, condition, refineConvs, topSkip);
+		return new UNetSpec(channels, depth, baseFilters, dropout, residual, inputScale, condition, refineConvs, topSkip, blurPool);
 	}
 
 	/** This spec with {@code refineConvs} refinement convolutions. */
 	public UNetSpec withRefineConvs(int refineConvs) {
-		return new UNetSpec(channels, depth, baseFilters, dropout, residual, inputScale, condition, refineConvs, topSkip);
+		return new UNetSpec(channels, depth, baseFilters, dropout, residual, inputScale, condition, refineConvs, topSkip, blurPool);
 	}
 
 	/** This spec with or without the top skip connection. */
 	public UNetSpec withTopSkip(boolean topSkip) {
-		return new UNetSpec(channels, depth, baseFilters, dropout, residual, inputScale, condition, refineConvs, topSkip);
+		return new UNetSpec(channels, depth, baseFilters, dropout, residual, inputScale, condition, refineConvs, topSkip, blurPool);
+	}
+
+	/** This spec with N2V2's max blur pool or plain max-pooling. */
+	public UNetSpec withBlurPool(boolean blurPool) {
+		return new UNetSpec(channels, depth, baseFilters, dropout, residual, inputScale, condition, refineConvs, topSkip, blurPool);
 	}
 
 	/** Whether decoder level {@code level} concatenates the encoder's features of that level (all do but the top without a top skip). */
@@ -130,7 +147,7 @@ public record UNetSpec(int channels, int depth, int baseFilters, double dropout,
 	 * {@link #sizeMultiple()} in the full image (so its pooling grid lines up with the full image's).
 	 * <p>
 	 * Walks the layers backwards from an output pixel, mapping the interval of positions it depends on
-	 * through every layer (3x3 conv: widen by one; 2x2/2 pool: [2a, 2b+1]; 2x2/2 deconv: [a/2, b/2];
+	 * through every layer (3x3 conv: widen by one; 2x2/2 pool: [2a, 2b+1], a blur pool [2a, 2b+3]; 2x2/2 deconv: [a/2, b/2];
 	 * refinement 3x3 convs: widen by one each; 1x1 head: unchanged), taking the union over the skip and residual paths
 	 * (the top skip's path lies inside the deeper ones', so dropping it leaves the radius as it is). Pooling makes the field
 	 * depend on the pixel's phase modulo 2^depth, so every phase is walked and the largest one-sided
@@ -139,18 +156,22 @@ public record UNetSpec(int channels, int depth, int baseFilters, double dropout,
 	public int receptiveFieldRadius() {
 		int radius = 0;
 		for (int y = 0; y < sizeMultiple(); y++) {
-			long[] in = new ReceptiveField(depth, refineConvs).ofOutput(y);
+			long[] in = new ReceptiveField(depth, refineConvs, blurPool).ofOutput(y);
 			radius = (int) Math.max(radius, Math.max(y - in[0], in[1] - y));
 		}
 		return radius;
 	}
 
-	/** Number of trainable parameters, computed from the architecture (equals the DL4J graph's numParams). */
+	/**
+	 * Number of parameters, computed from the architecture (equals the DL4J graph's numParams): the trained ones and a
+	 * blur pool's fixed 3x3 kernel per channel, which the graph and the ONNX file hold as weights too.
+	 */
 	public long parameterCount() {
 		long n = 0;
 		long in = inputChannels();
 		for (int l = 0; l < depth; l++) {
 			n += conv(3, in, filters(l)) + conv(3, filters(l), filters(l));
+			if (blurPool) n += 9L * filters(l); // depthwise, no bias
 			in = filters(l);
 		}
 		n += conv(3, in, filters(depth)) + conv(3, filters(depth), filters(depth));
@@ -178,6 +199,7 @@ public record UNetSpec(int channels, int depth, int baseFilters, double dropout,
 		if (condition != null) m.put(CONDITION, condition); // absent for blind models, as before conditions existed
 		if (refineConvs > 0) m.put(REFINE_CONVS, refineConvs); // absent when none, as before they existed
 		if (!topSkip) m.put(TOP_SKIP, false); // absent with it, as before it could be dropped
+		if (blurPool) m.put(BLUR_POOL, true); // absent without, as before it existed
 		return m;
 	}
 
@@ -185,14 +207,15 @@ public record UNetSpec(int channels, int depth, int baseFilters, double dropout,
 	 * Reads a map written by {@link #toMap()}; numbers may come back as any {@link Number} (JSON parsers
 	 * give Double or Long) or as numeric strings. Every key is required: a missing key must not silently
 	 * take a default that may have changed since the model was trained. The exceptions are {@value #CONDITION},
-	 * {@value #REFINE_CONVS} and {@value #TOP_SKIP}, which models written before they existed lack and which meant blind,
-	 * none and with then.
+	 * {@value #REFINE_CONVS}, {@value #TOP_SKIP} and {@value #BLUR_POOL}, which models written before they existed lack and
+	 * which meant blind, none, with and max-pooling then.
 	 */
 	public static UNetSpec fromMap(Map<String, ?> m) {
 		Object condition = m.get(CONDITION);
 		return new UNetSpec(intValue(m, CHANNELS), intValue(m, DEPTH), intValue(m, BASE_FILTERS),
 			doubleValue(m, DROPOUT), booleanValue(m, RESIDUAL), doubleValue(m, INPUT_SCALE), condition == null ? null : condition.toString(),
-			m.get(REFINE_CONVS) == null ? 0 : intValue(m, REFINE_CONVS), m.get(TOP_SKIP) == null || booleanValue(m, TOP_SKIP));
+			m.get(REFINE_CONVS) == null ? 0 : intValue(m, REFINE_CONVS), m.get(TOP_SKIP) == null || booleanValue(m, TOP_SKIP),
+			m.get(BLUR_POOL) != null && booleanValue(m, BLUR_POOL));
 	}
 
 	private static Object required(Map<String, ?> m, String key) {

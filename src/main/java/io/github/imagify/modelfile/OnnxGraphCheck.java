@@ -27,7 +27,8 @@ import org.nd4j.shade.protobuf.InvalidProtocolBufferException;
  * ONNX Runtime trusts the graph it is given: fuzzing showed that a well-formed graph with, say, a
  * bias vector wired in as a ConvTranspose kernel crashes the JVM inside native code. So only graphs shaped
  * like the ones our exporter writes get through: its operators (Conv, ConvTranspose, MaxPool, Relu, Concat,
- * Add, Sub, Mul, Identity) in topological order, plain 2D attributes (3D for a model whose imagify.json says it is 3D) in sane ranges, float initializers whose
+ * Add, Sub, Mul, Identity) in topological order, grouped convolutions only depthwise (the blur pool's), plain 2D
+ * attributes (3D for a model whose imagify.json says it is 3D) in sane ranges, float initializers whose
  * data matches their dims, and channel counts that agree along every edge and with {@code imagify.json}.
  * ONNX Runtime then gets a graph rebuilt from just those parts, so no field this check does not know (unknown
  * protobuf fields, external data, subgraphs, value hints) ever reaches it. The protobuf classes are the ONNX
@@ -216,7 +217,10 @@ public final class OnnxGraphCheck {
 		this.clean.addNode(clean);
 	}
 
-	/** Conv W [out, in, (kD,) kH, kW], ConvTranspose W [in, out, (kD,) kH, kW], optional bias [out]; returns out. */
+	/**
+	 * Conv W [out, in, (kD,) kH, kW], ConvTranspose W [in, out, (kD,) kH, kW], optional bias [out]; returns out. Groups
+	 * only as the blur pool's depthwise Conv writes them: one group per channel, W [channels, 1, kH, kW].
+	 */
 	private long convolution(NodeProto n, String label, Map<String, AttributeProto> attrs, boolean conv) {
 		onlyAttributes(label, attrs, "kernel_shape", "strides", "pads", "dilations", "group");
 		require(n.getInputCount() == 2 || n.getInputCount() == 3, label + " needs an input, weights and an optional bias");
@@ -224,12 +228,14 @@ public final class OnnxGraphCheck {
 		TensorProto w = weights.get(n.getInput(1));
 		require(w != null && w.getDimsCount() == 2 + spatial, label + " needs " + (2 + spatial) + "D weights");
 		long wIn = w.getDims(conv ? 1 : 0), out = w.getDims(conv ? 0 : 1);
-		require(wIn == in, label + " has weights for " + wIn + " input channels but receives " + in);
+		long group = attrs.containsKey("group") ? attrs.get("group").getI() : 1;
+		if (group == 1) require(wIn == in, label + " has weights for " + wIn + " input channels but receives " + in);
+		else require(conv && group == in && wIn == 1 && out == in,
+				label + " has group " + group + " with weights " + w.getDimsList() + " for " + in + " channels (only depthwise: group = channels, weights [channels, 1, kH, kW])");
 		if (n.getInputCount() == 3) {
 			TensorProto b = weights.get(n.getInput(2));
 			require(b != null && b.getDimsCount() == 1 && b.getDims(0) == out, label + " needs a bias of " + out + " values");
 		}
-		require(!attrs.containsKey("group") || attrs.get("group").getI() == 1, label + " must have group 1");
 		window(label, attrs, w.getDimsList().subList(2, 2 + spatial).stream().mapToLong(Long::longValue).toArray());
 		return out;
 	}

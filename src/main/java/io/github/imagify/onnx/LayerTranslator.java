@@ -10,10 +10,12 @@ import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.CnnLossLayer;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.Deconvolution2D;
+import org.deeplearning4j.nn.conf.layers.DepthwiseConvolution2D;
 import org.deeplearning4j.nn.conf.layers.DropoutLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.deeplearning4j.nn.conf.layers.misc.FrozenLayerWithBackprop;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
@@ -44,6 +46,8 @@ final class LayerTranslator {
 		if (type == ConvolutionLayer.class) return conv(v, (ConvolutionLayer) layer, in);
 		if (type == Deconvolution2D.class) return deconv(v, (Deconvolution2D) layer, in);
 		if (type == SubsamplingLayer.class) return maxPool(v, (SubsamplingLayer) layer, in);
+		if (type == DepthwiseConvolution2D.class) return depthwise(v, (DepthwiseConvolution2D) layer, in);
+		if (type == FrozenLayerWithBackprop.class) return translate(v, ((FrozenLayerWithBackprop) layer).getUnderlying(), in); // frozen only in training
 		if (type == DropoutLayer.class) return in; // dropout is the identity at inference
 		if (type == ActivationLayer.class) return activation(v, ((ActivationLayer) layer).getActivationFn(), in, v);
 		if (type == CnnLossLayer.class) {
@@ -52,7 +56,7 @@ final class LayerTranslator {
 			return activation(v, loss.getActivationFn(), in, v);
 		}
 		throw GraphTranslator.unsupported(v, "layer type " + type.getSimpleName() + " (supported: ConvolutionLayer, " +
-			"Deconvolution2D, SubsamplingLayer MAX, DropoutLayer, ActivationLayer, CnnLossLayer)");
+			"Deconvolution2D, DepthwiseConvolution2D, SubsamplingLayer MAX, DropoutLayer, ActivationLayer, CnnLossLayer, and these frozen)");
 	}
 
 	private Value conv(String v, ConvolutionLayer c, Value in) {
@@ -70,6 +74,42 @@ final class LayerTranslator {
 			OnnxGraph.ints("pads", pads), OnnxGraph.ints("dilations", d[0], d[1]), OnnxGraph.integer("group", 1));
 		Value pre = sizeAfterWindow(in, name, shape[0], k, s, d, pads);
 		return activation(v, c.getActivationFn(), pre, v);
+	}
+
+	/**
+	 * A depthwise convolution (multiplier 1) as a Conv with one group per channel, weights [C, 1, kH, kW]. Same mode with
+	 * a stride (the U-Net's blur pool) pads by how the input size divides: the pads written are those for a multiple of
+	 * the stride, which every input of such a layer in a U-Net is (the network runs on multiples of 2^depth).
+	 */
+	private Value depthwise(String v, DepthwiseConvolution2D c, Value in) {
+		requireNchw(v, c.getCnn2dDataFormat());
+		requireActivation(v, c.getActivationFn());
+		if (c.getDepthMultiplier() != 1) throw GraphTranslator.unsupported(v, "depth multiplier " + c.getDepthMultiplier() + " (only 1)");
+		int[] k = c.getKernelSize(), s = c.getStride(), d = c.getDilation();
+		boolean stridedSame = c.getConvolutionMode() == ConvolutionMode.Same && (s[0] != 1 || s[1] != 1);
+		long[] pads = stridedSame ? samePadsForMultiplesOfStride(v, k, s, d) : pads(v, c.getConvolutionMode(), k, s, d, c.getPadding());
+		INDArray w = param(v, "W", 4); // [kH, kW, C, 1]
+		long channels = w.size(2);
+		checkInputChannels(v, in, channels);
+		INDArray onnxW = w.permute(2, 3, 0, 1); // [C, 1, kH, kW]
+		List<String> inputs = new ArrayList<>(List.of(in.name(), out.initializer(v + ".W", onnxW.shape(), floats(onnxW))));
+		if (c.hasBias()) inputs.add(out.initializer(v + ".b", new long[] { channels }, floats(param(v, "b", -1))));
+		String name = tensorFor(v, c.getActivationFn());
+		out.node("Conv", v, inputs, name, OnnxGraph.ints("kernel_shape", k[0], k[1]), OnnxGraph.ints("strides", s[0], s[1]),
+			OnnxGraph.ints("pads", pads), OnnxGraph.ints("dilations", d[0], d[1]), OnnxGraph.integer("group", channels));
+		Value pre = stridedSame ? in.scaled(name, channels, s[0] == s[1] ? 1 : 0, s[0]) : sizeAfterWindow(in, name, channels, k, s, d, pads);
+		return activation(v, c.getActivationFn(), pre, v);
+	}
+
+	/**
+	 * DL4J's (and TensorFlow's) Same padding for an input that is a multiple of the stride: ek - s in all, the smaller
+	 * half before, the rest after; ONNX pads {top, left, bottom, right}.
+	 */
+	private static long[] samePadsForMultiplesOfStride(String v, int[] k, int[] s, int[] d) {
+		long totalH = (long) (k[0] - 1) * d[0] + 1 - s[0], totalW = (long) (k[1] - 1) * d[1] + 1 - s[1];
+		if (totalH < 0 || totalW < 0)
+			throw GraphTranslator.unsupported(v, "ConvolutionMode.Same with kernel " + str(k) + " smaller than its stride " + str(s));
+		return new long[] { totalH / 2, totalW / 2, totalH - totalH / 2, totalW - totalW / 2 };
 	}
 
 	private Value deconv(String v, Deconvolution2D c, Value in) {
@@ -114,23 +154,23 @@ final class LayerTranslator {
 
 	/**
 	 * ONNX pads {top, left, bottom, right} for a DL4J convolution mode: Truncate/Strict use the explicit
-	 * padding; Same is symmetric only with stride 1 and an odd effective kernel, the only Same case accepted.
+	 * padding; Same only with stride 1, where it pads the effective kernel's span whatever the size: half before, and
+	 * with an even kernel (the blur pool's 2x2 max-pool) the odd one more after, as DL4J and TensorFlow do.
 	 */
 	private static long[] pads(String v, ConvolutionMode mode, int[] k, int[] s, int[] d, int[] p) {
 		if (mode == ConvolutionMode.Truncate || mode == ConvolutionMode.Strict)
 			return new long[] { p[0], p[1], p[0], p[1] };
 		long spanH = (long) (k[0] - 1) * d[0], spanW = (long) (k[1] - 1) * d[1];
-		if (mode == ConvolutionMode.Same && s[0] == 1 && s[1] == 1 && spanH % 2 == 0 && spanW % 2 == 0)
-			return new long[] { spanH / 2, spanW / 2, spanH / 2, spanW / 2 };
+		if (mode == ConvolutionMode.Same && s[0] == 1 && s[1] == 1)
+			return new long[] { spanH / 2, spanW / 2, spanH - spanH / 2, spanW - spanW / 2 };
 		throw GraphTranslator.unsupported(v, "ConvolutionMode." + mode + " with kernel " + str(k) + ", stride " + str(s) +
-			", dilation " + str(d) + " (supported: Truncate/Strict, or Same with stride 1 and an odd kernel)");
+			", dilation " + str(d) + " (supported: Truncate/Strict, or Same with stride 1)");
 	}
 
 	/** Size after a sliding window: kept if the padding preserves it, divided by s if kernel == stride. */
 	private static Value sizeAfterWindow(Value in, String name, long channels, int[] k, int[] s, int[] d, long[] pads) {
 		boolean square = s[0] == s[1];
-		boolean preserving = pads[0] == pads[2] && pads[1] == pads[3] &&
-			2 * pads[0] == (long) (k[0] - 1) * d[0] && 2 * pads[1] == (long) (k[1] - 1) * d[1];
+		boolean preserving = pads[0] + pads[2] == (long) (k[0] - 1) * d[0] && pads[1] + pads[3] == (long) (k[1] - 1) * d[1];
 		boolean tiling = k[0] == s[0] && k[1] == s[1] && d[0] == 1 && d[1] == 1 && pads[0] + pads[1] + pads[2] + pads[3] == 0;
 		return in.scaled(name, channels, square && (preserving || tiling) ? 1 : 0, s[0]);
 	}

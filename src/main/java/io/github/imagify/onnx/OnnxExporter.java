@@ -18,7 +18,8 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
  * the U-Net does). Opset 13, IR version 7, so ONNX Runtime 1.21 (and much older) loads it.
  * <p>
  * The translation is generic over the graph's vertices in topological order: ConvolutionLayer to Conv
- * (+ Relu), max SubsamplingLayer to MaxPool, Deconvolution2D to ConvTranspose, MergeVertex to Concat,
+ * (+ Relu), max SubsamplingLayer to MaxPool, Deconvolution2D to ConvTranspose, DepthwiseConvolution2D (the blur
+ * pool's, frozen in training) to a Conv with one group per channel, MergeVertex to Concat,
  * ScaleVertex to Mul, ElementWiseVertex Add/Subtract/Product to Add/Sub/Mul; dropout and identity loss
  * layers vanish at inference. Anything else throws an {@link IllegalArgumentException} naming the vertex.
  * Weights are copied as float initializers named {@code <vertex>.W} / {@code <vertex>.b}: DL4J's Conv

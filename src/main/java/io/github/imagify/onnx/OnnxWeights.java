@@ -22,7 +22,8 @@ import io.github.imagify.model.UNet;
 /**
  * The inverse of {@link OnnxExporter} for the weights: copies the {@code <vertex>.W} / {@code <vertex>.b}
  * initializers of a model we exported into a DL4J graph of the same architecture, so training can start from a
- * trained model (fine-tuning), which the model file keeps only as ONNX.
+ * trained model (fine-tuning), which the model file keeps only as ONNX. A blur pool's fixed kernels are not copied:
+ * the graph has them from {@link UNet#build}.
  */
 public final class OnnxWeights {
 
@@ -69,6 +70,11 @@ public final class OnnxWeights {
 			String vertex = layer.conf().getLayer().getLayerName();
 			if (addRefineConvs && vertex.startsWith(UNet.REFINE) && !weights.containsKey(vertex + ".W")) {
 				startAsIdentity(layer);
+				continue;
+			}
+			if (UNet.isBlur(vertex)) { // a blur pool's fixed kernel, which the graph holds from its build (and in another layout)
+				if (weights.remove(vertex + ".W") == null)
+					throw new IOException("The model has no weights '" + vertex + ".W' for this network; start from a model of the same architecture");
 				continue;
 			}
 			boolean transposed = layer.conf().getLayer() instanceof Deconvolution2D; // W [nIn, nOut, kH, kW], a convolution's [nOut, nIn, kH, kW]

@@ -113,7 +113,7 @@ public final class Trainer {
 		PatchSampler sampler = new PatchSampler(images, config.patchSize(), degradation, config.validationFraction(), config.seed());
 		int channels = sampler.channels();
 		UNetSpec spec = new UNetSpec(channels, config.depth(), config.baseFilters(), config.dropout(), config.residual(), 1.0,
-				config.blurKnown() ? UNetSpec.BLUR_SIGMA : config.luminanceGuide() ? UNetSpec.LUMINANCE : null, config.refineConvs(), config.topSkip());
+				config.blurKnown() ? UNetSpec.BLUR_SIGMA : config.luminanceGuide() ? UNetSpec.LUMINANCE : null, config.refineConvs(), config.topSkip(), config.blurPool());
 		if (startModel != null) checkFits(startModel, spec);
 		listener.log(String.format("Training on %d plane(s) from %s: %d training region(s), %d validation patch(es) of %dx%d, %s",
 				images.size(), config.images(), sampler.trainingCells(), sampler.validation().size(), config.patchSize(), config.patchSize(),
@@ -127,9 +127,9 @@ public final class Trainer {
 		Checkpoint.State state = begin.state();
 		OneDnn.Status oneDnn = OneDnn.check(graph);
 		listener.log(oneDnn.active() ? oneDnn.toString() : "Warning: " + oneDnn);
-		listener.log(String.format("U-Net depth %d, base filters %d%s, %,d parameters, residual %s%s%s", spec.depth(), spec.baseFilters(),
+		listener.log(String.format("U-Net depth %d, base filters %d%s, %,d parameters, residual %s%s%s%s", spec.depth(), spec.baseFilters(),
 				spec.refineConvs() == 0 ? "" : ", " + spec.refineConvs() + " refinement convolutions", graph.numParams(), spec.residual(),
-				spec.topSkip() ? "" : ", no top skip connection", spec.condition() == null ? "" : ", told the " + spec.condition().replace('_', ' ')));
+				spec.topSkip() ? "" : ", no top skip connection", spec.blurPool() ? ", blur pooling" : "", spec.condition() == null ? "" : ", told the " + spec.condition().replace('_', ' ')));
 
 		List<EpochResult> history = new ArrayList<>(state.history());
 		double best = state.bestValidationLoss();
@@ -258,6 +258,9 @@ public final class Trainer {
 		if (theirs.topSkip() != spec.topSkip())
 			throw new IllegalArgumentException("start_from model '" + file.info().name() + "' is a U-Net " + (theirs.topSkip() ? "with" : "without")
 					+ " the top skip connection; set top_skip=" + theirs.topSkip() + " to fine-tune it");
+		if (theirs.blurPool() != spec.blurPool())
+			throw new IllegalArgumentException("start_from model '" + file.info().name() + "' is a U-Net " + (theirs.blurPool() ? "with N2V2's blur pooling" : "with max-pooling")
+					+ "; set blur_pool=" + theirs.blurPool() + " to fine-tune it");
 		if (theirs.refineConvs() > spec.refineConvs()) // fewer works: the extra ones start as identities
 			throw new IllegalArgumentException("start_from model '" + file.info().name() + "' has " + theirs.refineConvs()
 					+ " refinement convolutions; set refine_convs=" + theirs.refineConvs() + " (or more) to fine-tune it");

@@ -41,6 +41,8 @@ import io.github.imagify.model.UNetSpec;
  * @param jointChannels  noise2void on RGB images: one RGB model rather than a grey one trained channel by channel
  * @param topSkip        the U-Net's full-resolution skip connection; N2V2 drops it against checkerboard artefacts
  *                       ({@link UNetSpec#topSkip})
+ * @param blurPool       N2V2's max blur pool in the U-Net's encoder instead of max-pooling, against checkerboard artefacts
+ *                       ({@link UNetSpec#blurPool})
  * @param consistencyWeight neighbor2neighbor's weight of its consistency term (the paper's gamma), reached in the last
  *                       epoch ({@link Neighbor2NeighborStep})
  */
@@ -48,7 +50,7 @@ public record TrainingConfig(Path images, Path degraded, DegradationSpec degrada
 		int epochs, int stepsPerEpoch, double learningRate, int depth, int baseFilters, double dropout, boolean residual,
 		double validationFraction, long seed, Path modelOut, String modelName, boolean resume, boolean asGrey, String startFrom,
 		boolean blurKnown, int refineConvs, boolean asOpponent, boolean luminanceGuide, int averageEpochs, TrainingMethod method,
-		BlindSpotMasking masking, Path clean, boolean jointChannels, boolean topSkip, double consistencyWeight) {
+		BlindSpotMasking masking, Path clean, boolean jointChannels, boolean topSkip, boolean blurPool, double consistencyWeight) {
 
 	public static final Normalization NORMALIZATION = Normalization.DEFAULT;
 
@@ -175,6 +177,7 @@ public record TrainingConfig(Path images, Path degraded, DegradationSpec degrada
 		if (method == TrainingMethod.NOISE2VOID) m.put("masking", masking.toMap().toString());
 		if (jointChannels) m.put("joint_channels", true);
 		if (!topSkip) m.put("top_skip", false);
+		if (blurPool) m.put("blur_pool", true);
 		if (method == TrainingMethod.NEIGHBOR2NEIGHBOR) m.put("consistency_weight", consistencyWeight);
 		return m;
 	}
@@ -211,7 +214,7 @@ public record TrainingConfig(Path images, Path degraded, DegradationSpec degrada
 		private Boolean noiseSigmaGiven;
 		private TrainingMethod method = TrainingMethod.SUPERVISED;
 		private BlindSpotMasking masking = BlindSpotMasking.DEFAULT;
-		private boolean jointChannels, topSkip = true;
+		private boolean jointChannels, topSkip = true, blurPool;
 		private double consistencyWeight = DEFAULT_CONSISTENCY_WEIGHT;
 		private int patchSize = DEFAULT_PATCH_SIZE, batchSize = DEFAULT_BATCH_SIZE, epochs = DEFAULT_EPOCHS, stepsPerEpoch = DEFAULT_STEPS_PER_EPOCH;
 		private double learningRate = DEFAULT_LEARNING_RATE;
@@ -261,6 +264,7 @@ public record TrainingConfig(Path images, Path degraded, DegradationSpec degrada
 		public Builder clean(Path v) { clean = v; return this; }
 		public Builder jointChannels(boolean v) { jointChannels = v; return this; }
 		public Builder topSkip(boolean v) { topSkip = v; return this; }
+		public Builder blurPool(boolean v) { blurPool = v; return this; }
 		public Builder consistencyWeight(double v) { consistencyWeight = v; return this; }
 
 		/** The checked settings; an IllegalArgumentException names the key that is wrong. */
@@ -276,7 +280,7 @@ public record TrainingConfig(Path images, Path degraded, DegradationSpec degrada
 						});
 			return new TrainingConfig(images, degraded, method.selfSupervised() ? null : degradation, patchSize, batchSize, epochs, stepsPerEpoch,
 					learningRate, depth, baseFilters, dropout, residual, validationFraction, seed, modelOut, modelName, resume, asGrey, startFrom,
-					blurKnown, refineConvs, asOpponent, luminanceGuide, averageEpochs, method, masking, clean, jointChannels, topSkip, consistencyWeight);
+					blurKnown, refineConvs, asOpponent, luminanceGuide, averageEpochs, method, masking, clean, jointChannels, topSkip, blurPool, consistencyWeight);
 		}
 
 		/**

@@ -153,13 +153,14 @@ class CommandsTest {
 		Map<String, Object> keys = new java.util.HashMap<>(Map.of("method", "noise2void", "images", noisy.toString(), "clean", clean.toString(),
 				"model_out", model.toString(), "patch_size", 32, "batch_size", 4, "epochs", 1, "steps_per_epoch", 3, "depth", 2, "base_filters", 4));
 		keys.putAll(Map.of("masked_fraction", 0.01, "mask_neighbourhood", 7, "mask_replacement", "median", "struct_mask", "vertical",
-				"struct_mask_span", 3, "top_skip", false));
+				"struct_mask_span", 3, "top_skip", false, "blur_pool", true));
 		CommandModule m = run(TrainCommand.class, keys);
 		assertFalse(m.isCanceled(), m.getCancelReason());
 		ModelFile file = ModelFile.read(model);
 		assertEquals(Map.of("masked_fraction", 0.01, "mask_neighbourhood", 7.0, "mask_replacement", "median", "struct_mask", "vertical",
 				"struct_mask_span", 3.0), file.info().training().get("masking"));
 		assertEquals(false, file.info().network().get("top_skip"));
+		assertEquals(true, file.info().network().get("blur_pool"));
 		ij.measure.ResultsTable table = ij.measure.ResultsTable.getResultsTable();
 		assertTrue(table.getValue("clean_psnr", 0) > 10, "the PSNR against the clean images, per epoch");
 

@@ -62,6 +62,14 @@ class UNetSpecTest {
 		assertEquals(false, noTopSkip.toMap().get("top_skip"));
 		assertTrue(!s.toMap().containsKey("top_skip") && UNetSpec.fromMap(s.toMap()).topSkip());
 		assertEquals(s.receptiveFieldRadius(), noTopSkip.receptiveFieldRadius(), "the top skip's path lies inside the deeper ones'");
+		UNetSpec blurPool = noTopSkip.withBlurPool(true); // only a spec with a blur pool writes the key
+		assertEquals(blurPool, UNetSpec.fromMap(blurPool.toMap()));
+		assertEquals(true, blurPool.toMap().get("blur_pool"));
+		assertTrue(!s.toMap().containsKey("blur_pool") && !UNetSpec.fromMap(s.toMap()).blurPool());
+		assertTrue(!blurPool.withBlurPool(false).toMap().containsKey("blur_pool"));
+		Map<String, Object> yes = new HashMap<>(s.toMap());
+		yes.put("blur_pool", "yes");
+		assertMessage("blur_pool", () -> UNetSpec.fromMap(yes));
 		json.put("condition", "noise_sigma");
 		assertMessage("condition", () -> UNetSpec.fromMap(json));
 		json.remove("condition");
@@ -75,6 +83,8 @@ class UNetSpecTest {
 	void receptiveFieldGrowsWithDepth() {
 		// depth 1 by hand: decoder convs +-2, deconv halves, bottleneck +-2, pool [2a, 2b+1], encoder +-2
 		assertEquals(9, new UNetSpec(1, 1, 4, 0, true, 1).receptiveFieldRadius());
+		// with a blur pool, pooled pixel p reads [2p, 2p+3]: output 0's bottleneck interval [-3, 3] reaches [-6, 9], then [-8, 11]
+		assertEquals(11, new UNetSpec(1, 1, 4, 0, true, 1).withBlurPool(true).receptiveFieldRadius());
 		int previous = 0;
 		for (int d = 1; d <= 5; d++) {
 			int r = new UNetSpec(1, d, 4, 0, true, 1).receptiveFieldRadius();

@@ -25,6 +25,63 @@ class UNetTest {
 			checkShapesAndParameters(new UNetSpec(2, depth, 4, 0.1, true, 1.0));
 		checkShapesAndParameters(new UNetSpec(2, 2, 4, 0.1, true, 1.0).withRefineConvs(3));
 		checkShapesAndParameters(new UNetSpec(2, 2, 4, 0.1, true, 1.0).withTopSkip(false));
+		for (int depth = 1; depth <= 3; depth++) // the blur's stride-2 Same padding depends on the size: any multiple must work
+			checkShapesAndParameters(new UNetSpec(2, depth, 4, 0.1, true, 1.0).withBlurPool(true));
+	}
+
+	/**
+	 * N2V2's max blur pool: each pooling is a stride-1 max-pool then a fixed binomial blur with stride 2, padded after
+	 * as TensorFlow's "same" (checked on a ramp through the DL4J layers themselves), with 9 fixed weights per channel.
+	 */
+	@Test
+	void blurPoolIsAStrideOneMaxThenTheBinomialBlur() {
+		UNetSpec spec = new UNetSpec(1, 2, 4, 0, true, 1.0).withBlurPool(true);
+		ComputationGraph graph = UNet.build(spec, 16, 1e-3, 1);
+		Map<String, ?> vertices = graph.getConfiguration().getVertices();
+		assertTrue(vertices.containsKey("enc0_pool") && vertices.containsKey("enc0_blur") && vertices.containsKey("enc1_blur"), vertices.keySet().toString());
+		assertEquals(java.util.List.of("enc1_blur"), graph.getConfiguration().getVertexInputs().get("bottleneck_conv1"));
+		assertEquals(spec.withBlurPool(false).parameterCount() + 9L * (4 + 8), spec.parameterCount(), "a 3x3 kernel per channel of both levels");
+		INDArray w = graph.getLayer("enc1_blur").getParam("W"); // [kH, kW, channels, 1]
+		assertArrayEquals(new long[] { 3, 3, 8, 1 }, w.shape());
+		for (int c = 0; c < 8; c++)
+			for (int y = 0; y < 3; y++)
+				for (int x = 0; x < 3; x++)
+					assertEquals(new int[] { 1, 2, 1 }[y] * new int[] { 1, 2, 1 }[x] / 16.0, w.getDouble(y, x, c, 0), 0.0);
+		// a rising ramp f[r][c] = c + 10 r + 1 in channel 1 through enc0's pool and blur: max-pooled m[r][c] = f[r+1][c+1]
+		// (the last row and column: their own f, the pad after adding nothing); blurred pixel (p, q) reads m[2p..2p+2][2q..2q+2]
+		INDArray features = Nd4j.zeros(DataType.FLOAT, 1, 4, 8, 8);
+		for (int r = 0; r < 8; r++)
+			for (int c = 0; c < 8; c++)
+				features.putScalar(new long[] { 0, 1, r, c }, c + 10 * r + 1);
+		INDArray pooled = graph.getLayer("enc0_pool").activate(features, false, org.deeplearning4j.nn.workspace.LayerWorkspaceMgr.noWorkspaces());
+		INDArray blurred = graph.getLayer("enc0_blur").activate(pooled, false, org.deeplearning4j.nn.workspace.LayerWorkspaceMgr.noWorkspaces());
+		assertArrayEquals(new long[] { 1, 4, 4, 4 }, blurred.shape());
+		// inside, the blur of a ramp is its centre value: m[2p+1][2q+1] = f[2p+2][2q+2] (a pad before would give f[2p+1][2q+1])
+		assertEquals(2 + 10 * 2 + 1, blurred.getDouble(0, 1, 0, 0), 1e-5);
+		assertEquals(4 + 10 * 6 + 1, blurred.getDouble(0, 1, 2, 1), 1e-5);
+		// the last column reads max-pooled columns 6 and 7 (both f's column 7) with weights 1/4 and 2/4, then the zero pad
+		assertEquals(3 / 4.0 * (7 + 10 * 2 + 1), blurred.getDouble(0, 1, 0, 3), 1e-5);
+		assertEquals(0, blurred.getDouble(0, 0, 1, 1), 0.0, "channels are blurred alone");
+	}
+
+	/**
+	 * The blur's kernel never trains, and the gradient flows through it: without the top skip, depth 1, the encoder's
+	 * convolutions reach the output only through the blur pool, and they learn.
+	 */
+	@Test
+	void blurKernelStaysFixedWhileTheEncoderLearnsThroughIt() {
+		UNetSpec spec = new UNetSpec(1, 1, 4, 0, true, 1.0).withTopSkip(false).withBlurPool(true);
+		ComputationGraph graph = UNet.build(spec, 16, 1e-2, 3);
+		INDArray blur = graph.getLayer("enc0_blur").getParam("W").dup(), encoder = graph.getLayer("enc0_conv1").getParam("W").dup();
+		Nd4j.getRandom().setSeed(3);
+		INDArray clean = Nd4j.rand(DataType.FLOAT, 4, 1, 16, 16);
+		DataSet batch = new DataSet(clean.add(Nd4j.randn(DataType.FLOAT, 4, 1, 16, 16).muli(0.2)), clean);
+		double before = graph.score(batch);
+		for (int i = 0; i < 10; i++) graph.fit(batch);
+		assertTrue(graph.score(batch) < before, "the loss falls");
+		assertEquals(blur, graph.getLayer("enc0_blur").getParam("W"), "the blur is fixed");
+		double moved = graph.getLayer("enc0_conv1").getParam("W").sub(encoder).amaxNumber().doubleValue();
+		assertTrue(moved > 1e-4, "the encoder's first convolution learns through the blur pool: moved " + moved);
 	}
 
 	/** N2V2's U-Net: the top decoder level has no concatenation and reads the upsampled features alone; the deeper ones keep theirs. */
@@ -137,6 +194,8 @@ class UNetTest {
 		for (int depth = 1; depth <= 2; depth++)
 			checkReceptiveField(new UNetSpec(1, depth, 4, 0, false, 1.0));
 		checkReceptiveField(new UNetSpec(1, 1, 4, 0, false, 1.0).withRefineConvs(2)); // each refinement conv adds one pixel
+		for (int depth = 1; depth <= 2; depth++) // a blur pool reads two more pixels per level, after
+			checkReceptiveField(new UNetSpec(1, depth, 4, 0, false, 1.0).withBlurPool(true));
 	}
 
 	private static void checkReceptiveField(UNetSpec spec) {

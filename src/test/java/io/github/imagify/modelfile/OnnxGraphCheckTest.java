@@ -9,6 +9,7 @@ import java.util.function.Consumer;
 
 import org.junit.jupiter.api.Test;
 
+import io.github.imagify.model.UNetSpec;
 import io.github.imagify.restore.Restorer;
 import io.github.imagify.testing.TestModels;
 import onnx.Onnx.GraphProto;
@@ -27,6 +28,26 @@ class OnnxGraphCheckTest {
 		assertEquals(original.getGraph().getNodeList(), rebuilt.getGraph().getNodeList());
 		assertEquals(original.getGraph().getInitializerList(), rebuilt.getGraph().getInitializerList());
 		assertEquals("", rebuilt.getDocString(), "fields the check does not need are left out");
+	}
+
+	/** A blur pool's depthwise Conv (group = channels, weights [channels, 1, 3, 3]) passes; other groupings do not. */
+	@Test
+	void depthwiseConvolutionsPassAndOtherGroupsAreRefused() throws IOException {
+		UNetSpec spec = new UNetSpec(1, 2, 4, 0, true, 1.0).withBlurPool(true);
+		ModelFile blurPool = TestModels.modelFile(TestModels.randomGraph(spec, 3), spec, "blur-pool");
+		ModelProto rebuilt = ModelProto.parseFrom(OnnxGraphCheck.check(blurPool.onnx(), blurPool.info()));
+		assertEquals(ModelProto.parseFrom(blurPool.onnx()).getGraph().getNodeList(), rebuilt.getGraph().getNodeList());
+		assertRefused(edit(blurPool, g -> group(g, "enc1_blur", 4)), "has group 4 with weights [8, 1, 3, 3] for 8 channels");
+		assertRefused(edit(blurPool, g -> group(g, "enc0_conv2", 4)), "has group 4 with weights [4, 4, 3, 3] for 4 channels");
+		assertRefused(edit(blurPool, g -> group(g, "dec0_up", 4)), "(only depthwise: group = channels");
+		assertRefused(edit(blurPool, g -> group(g, "enc0_blur", 1)), "has weights for 1 input channels but receives 4");
+	}
+
+	private static void group(GraphProto.Builder g, String node, long group) {
+		NodeProto.Builder n = g.getNodeBuilderList().stream().filter(b -> b.getName().equals(node)).findFirst().orElseThrow();
+		for (int i = 0; i < n.getAttributeCount(); i++)
+			if (n.getAttribute(i).getName().equals("group")) n.removeAttribute(i);
+		n.addAttribute(onnx.Onnx.AttributeProto.newBuilder().setName("group").setType(onnx.Onnx.AttributeProto.AttributeType.INT).setI(group));
 	}
 
 	@Test
@@ -108,10 +129,14 @@ class OnnxGraphCheckTest {
 	}
 
 	static ModelFile edit(Consumer<GraphProto.Builder> change) {
+		return edit(grey, change);
+	}
+
+	static ModelFile edit(ModelFile model, Consumer<GraphProto.Builder> change) {
 		try {
-			ModelProto.Builder m = ModelProto.parseFrom(grey.onnx()).toBuilder();
+			ModelProto.Builder m = ModelProto.parseFrom(model.onnx()).toBuilder();
 			change.accept(m.getGraphBuilder());
-			return new ModelFile(grey.info(), m.build().toByteArray());
+			return new ModelFile(model.info(), m.build().toByteArray());
 		} catch (IOException e) {
 			throw new AssertionError(e);
 		}

@@ -52,7 +52,11 @@ class OnnxExporterTest {
 			new UNetSpec(3, 1, 4, 0.0, true, 1.0, UNetSpec.BLUR_SIGMA, 1),
 			// N2V2's U-Net without the top skip connection: the top decoder level reads the upsampled features alone
 			new UNetSpec(1, 2, 4, 0.1, true, 1.0).withTopSkip(false),
-			new UNetSpec(3, 1, 4, 0.0, false, 1.0, null, 1).withTopSkip(false));
+			new UNetSpec(3, 1, 4, 0.0, false, 1.0, null, 1).withTopSkip(false),
+			// N2V2's blur pool: a stride-1 MaxPool padded after, then a depthwise Conv (group = channels) with stride 2; the
+			// randomised blur kernels are not symmetric, so a wrong kernel layout shows
+			new UNetSpec(1, 2, 4, 0.1, true, 1.0).withBlurPool(true),
+			new UNetSpec(3, 3, 4, 0.0, false, 1.0).withTopSkip(false).withBlurPool(true));
 		StringBuilder report = new StringBuilder();
 		for (UNetSpec spec : specs) {
 			ComputationGraph graph = UNet.build(spec, 16, 1e-3, 5);
@@ -61,8 +65,8 @@ class OnnxExporterTest {
 			for (int batch = 1; batch <= 2; batch++) {
 				double[] d = compare(graph, onnx, batch, spec.inputChannels(), 48, 64);
 				double diff = d[0];
-				report.append(String.format("depth %d, channels %d, residual %b, condition %s, top skip %b, batch %d: max |ORT - DL4J| = %.3g (max |DL4J| = %.3g)%n",
-					spec.depth(), spec.channels(), spec.residual(), spec.condition(), spec.topSkip(), batch, diff, d[1]));
+				report.append(String.format("depth %d, channels %d, residual %b, condition %s, top skip %b, blur pool %b, batch %d: max |ORT - DL4J| = %.3g (max |DL4J| = %.3g)%n",
+					spec.depth(), spec.channels(), spec.residual(), spec.condition(), spec.topSkip(), spec.blurPool(), batch, diff, d[1]));
 				assertTrue(diff <= TOLERANCE, spec + " batch " + batch + ": " + diff);
 			}
 		}
@@ -85,6 +89,38 @@ class OnnxExporterTest {
 		assertTrue(model.getGraph().getNodeList().stream().anyMatch(n -> n.getOpType().equals("ConvTranspose")
 			&& n.getName().equals("dec1_up")));
 		assertTrue(model.getGraph().getNodeList().stream().noneMatch(n -> n.getName().contains("dropout")));
+	}
+
+	/** The blur pool as ONNX: MaxPool 2x2 stride 1 padded after, then Conv 3x3 stride 2, one group per channel, the binomial weights. */
+	@Test
+	void blurPoolIsAStrideOneMaxPoolAndADepthwiseConv() throws Exception {
+		ComputationGraph graph = UNet.build(new UNetSpec(1, 2, 4, 0.0, true, 1.0).withBlurPool(true), 16, 1e-3, 1);
+		ModelProto model = ModelProto.parseFrom(OnnxExporter.export(graph, "t"));
+		onnx.Onnx.NodeProto pool = node(model, "enc1_pool"), blur = node(model, "enc1_blur");
+		assertEquals("MaxPool", pool.getOpType());
+		assertEquals(Map.of("kernel_shape", List.of(2L, 2L), "strides", List.of(1L, 1L), "pads", List.of(0L, 0L, 1L, 1L)), ints(pool));
+		assertEquals("Conv", blur.getOpType());
+		assertEquals(Map.of("kernel_shape", List.of(3L, 3L), "strides", List.of(2L, 2L), "pads", List.of(0L, 0L, 1L, 1L), "dilations", List.of(1L, 1L),
+			"group", List.of(8L)), ints(blur));
+		assertEquals(List.of(pool.getOutput(0), "enc1_blur.W"), blur.getInputList(), "no bias");
+		onnx.Onnx.TensorProto w = model.getGraph().getInitializerList().stream().filter(t -> t.getName().equals("enc1_blur.W")).findFirst().orElseThrow();
+		assertEquals(List.of(8L, 1L, 3L, 3L), w.getDimsList());
+		java.nio.FloatBuffer values = w.getRawData().asReadOnlyByteBuffer().order(java.nio.ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+		for (int i = 0; i < 8 * 9; i++)
+			assertEquals(new float[] { 1, 2, 1, 2, 4, 2, 1, 2, 1 }[i % 9] / 16f, values.get(i), 0f, "weight " + i);
+		assertDims(model.getGraph().getOutput(0), "output", "batch", 1L, "height", "width");
+	}
+
+	private static onnx.Onnx.NodeProto node(ModelProto model, String name) {
+		return model.getGraph().getNodeList().stream().filter(n -> n.getName().equals(name)).findFirst().orElseThrow(() -> new AssertionError(name));
+	}
+
+	/** A node's attributes, each as its list of integers. */
+	private static Map<String, List<Long>> ints(onnx.Onnx.NodeProto n) {
+		Map<String, List<Long>> m = new java.util.HashMap<>();
+		for (onnx.Onnx.AttributeProto a : n.getAttributeList())
+			m.put(a.getName(), a.getType() == onnx.Onnx.AttributeProto.AttributeType.INT ? List.of(a.getI()) : a.getIntsList());
+		return m;
 	}
 
 	@Test

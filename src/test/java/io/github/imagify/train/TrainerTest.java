@@ -18,6 +18,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import io.github.imagify.degrade.DegradationSpec;
 import io.github.imagify.image.FloatImage;
 import io.github.imagify.metrics.Metrics;
+import io.github.imagify.model.UNet;
 import io.github.imagify.model.UNetSpec;
 import io.github.imagify.modelfile.ModelFile;
 import io.github.imagify.restore.Restorer;
@@ -602,6 +603,83 @@ class TrainerTest {
 		TrainingConfig otherMasking = tinyNoise2Void(noisy, out).epochs(4).stepsPerEpoch(6).averageEpochs(2).resume(true).topSkip(false)
 				.masking(new io.github.imagify.blindspot.BlindSpotMasking(0.02, 5, "median", "none", 5)).build();
 		assertTrue(assertThrows(IllegalArgumentException.class, () -> new Trainer(otherMasking, null).train()).getMessage().contains("other settings"));
+	}
+
+	/**
+	 * blur_pool=true, N2V2's max blur pool, trained for real (noise2void, resumed from its checkpoint for a second epoch):
+	 * the model file's blur kernels are still exactly the binomial ones while the convolutions moved from the start the
+	 * seed gives them (by no more than a few Adam steps can), the file records the key and the larger receptive field,
+	 * and ONNX Runtime restores with it after the graph check. A checkpoint or a start_from model with the other pooling
+	 * is refused in one line.
+	 */
+	@Test
+	void blurPoolKernelsStayFixedWhileTheRestTrains() throws Exception {
+		Path noisy = TestImages.floatStacks(dir, "noisy", 1, 2, 64, 30, 0, 25, 2);
+		Path out = dir.resolve("blur-pool.zip");
+		new Trainer(tinyNoise2Void(noisy, out).epochs(1).stepsPerEpoch(4).resume(true).blurPool(true).build(), null).train();
+		List<String> log = new java.util.ArrayList<>();
+		Trainer.Result r = new Trainer(tinyNoise2Void(noisy, out).epochs(2).stepsPerEpoch(4).resume(true).blurPool(true).build(), printedInto(log)).train();
+		assertEquals(2, r.history().size());
+		assertTrue(log.stream().anyMatch(l -> l.startsWith("U-Net depth 2") && l.contains(", blur pooling")), log.toString());
+		ModelFile model = ModelFile.read(out);
+		UNetSpec spec = UNetSpec.fromMap(model.info().network());
+		assertTrue(spec.blurPool());
+		assertEquals(spec.receptiveFieldRadius(), model.info().context());
+		assertTrue(spec.receptiveFieldRadius() > spec.withBlurPool(false).receptiveFieldRadius());
+
+		Map<String, float[]> trained = weights(model.onnx());
+		Map<String, float[]> start = weights(io.github.imagify.onnx.OnnxExporter.export(UNet.build(spec, 32, 3e-3, 5), "start"));
+		for (int level = 0; level < 2; level++) {
+			float[] kernel = trained.get("enc" + level + "_blur.W"); // [channels, 1, 3, 3]
+			assertEquals(9 * (8 << level), kernel.length);
+			for (int i = 0; i < kernel.length; i++)
+				assertEquals(new float[] { 1, 2, 1, 2, 4, 2, 1, 2, 1 }[i % 9] / 16f, kernel[i], 0f, "level " + level + " weight " + i);
+		}
+		for (String trainedWeights : List.of("enc0_conv1.W", "bottleneck_conv2.W", "dec0_conv2.W")) {
+			double moved = 0;
+			for (int i = 0; i < start.get(trainedWeights).length; i++)
+				moved = Math.max(moved, Math.abs(start.get(trainedWeights)[i] - trained.get(trainedWeights)[i]));
+			assertTrue(moved > 1e-5 && moved < 0.1, trainedWeights + " moved by up to " + moved);
+		}
+		assertRestoresThroughOnnxRuntime(model, DegradationSpec.of("gaussian_noise", "", "25", 0, 2));
+
+		TrainingConfig maxPooling = tinyNoise2Void(noisy, out).epochs(3).stepsPerEpoch(4).resume(true).build();
+		assertTrue(assertThrows(IllegalArgumentException.class, () -> new Trainer(maxPooling, null).train()).getMessage().contains("other settings"));
+		TrainingConfig fromBlurPool = tinyNoise2Void(noisy, dir.resolve("tuned.zip")).epochs(1).stepsPerEpoch(4).startFrom(out.toString()).build();
+		assertOneLine("start_from model 'blur-pool' is a U-Net with N2V2's blur pooling; set blur_pool=true to fine-tune it",
+				() -> new Trainer(fromBlurPool, null).train());
+		Path maxPooled = dir.resolve("max-pooled.zip");
+		io.github.imagify.testing.TestModels.randomModel(1, 2, 8, 1).write(maxPooled);
+		TrainingConfig toBlurPool = tinyNoise2Void(noisy, dir.resolve("tuned.zip")).epochs(1).stepsPerEpoch(4).startFrom(maxPooled.toString())
+				.blurPool(true).build();
+		assertOneLine("start_from model 'random-1c-d2' is a U-Net with max-pooling; set blur_pool=false to fine-tune it",
+				() -> new Trainer(toBlurPool, null).train());
+		assertFalse(Files.exists(dir.resolve("tuned.zip")));
+	}
+
+	/** blur_pool enters the checkpoint's resume key only when set, so checkpoints written before it existed still resume. */
+	@Test
+	void blurPoolIsInTheResumeKeyOnlyWhenSet() {
+		Path out = dir.resolve("m.zip");
+		assertEquals(true, tinyNoise2Void(dir, out).blurPool(true).build().resumeKey().get("blur_pool"));
+		assertFalse(tinyNoise2Void(dir, out).build().resumeKey().containsKey("blur_pool"));
+		assertFalse(tinyNoise2Void(dir, out).build().blurPool(), "off by default");
+	}
+
+	private static void assertOneLine(String message, org.junit.jupiter.api.function.Executable run) {
+		IllegalArgumentException e = assertThrows(IllegalArgumentException.class, run);
+		assertEquals(message, e.getMessage());
+	}
+
+	/** An ONNX model's weights by name, as floats in their C order. */
+	private static Map<String, float[]> weights(byte[] model) throws java.io.IOException {
+		Map<String, float[]> m = new java.util.HashMap<>();
+		for (onnx.Onnx.TensorProto t : onnx.Onnx.ModelProto.parseFrom(model).getGraph().getInitializerList()) {
+			float[] values = new float[t.getRawData().size() / 4];
+			t.getRawData().asReadOnlyByteBuffer().order(java.nio.ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(values);
+			m.put(t.getName(), values);
+		}
+		return m;
 	}
 
 	/**
