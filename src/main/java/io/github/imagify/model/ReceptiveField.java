@@ -6,16 +6,19 @@ package io.github.imagify.model;
  * with a known footprint; the U-Net is separable in x and y, so one axis suffices.
  * <p>
  * Intervals are {@code {lo, hi}} (inclusive) in the pixel coordinates of the level they live on
- * (level l has 2^l input pixels per pixel).
+ * (level l has 2^l input pixels per pixel). Along an axis that is not pooled (Z of a 3D U-Net without Z pooling),
+ * pooling and up-sampling keep positions as they are and only the convolutions widen the interval.
  */
 final class ReceptiveField {
 
 	private final int depth;
 	private final int refineConvs;
+	private final boolean pooled;
 
-	ReceptiveField(int depth, int refineConvs) {
+	ReceptiveField(int depth, int refineConvs, boolean pooled) {
 		this.depth = depth;
 		this.refineConvs = refineConvs;
+		this.pooled = pooled;
 	}
 
 	/** Input interval that output pixel {@code y} depends on. */
@@ -28,7 +31,7 @@ final class ReceptiveField {
 	private long[] decoder(int level, long[] out) {
 		long[] concat = widen(out, 2); // two 3x3 convs
 		long[] skip = encoder(level, concat);
-		long[] up = { Math.floorDiv(concat[0], 2), Math.floorDiv(concat[1], 2) }; // 2x2 stride-2 deconv
+		long[] up = pooled ? new long[] { Math.floorDiv(concat[0], 2), Math.floorDiv(concat[1], 2) } : concat; // 2x2 stride-2 deconv
 		long[] deep = level + 1 == depth ? bottleneck(up) : decoder(level + 1, up);
 		return union(skip, deep);
 	}
@@ -48,9 +51,9 @@ final class ReceptiveField {
 		return new long[] { i[0] - by, i[1] + by };
 	}
 
-	/** 2x2 stride-2 max-pool: pooled pixel p reads 2p and 2p+1. */
-	private static long[] pool(long[] i) {
-		return new long[] { 2 * i[0], 2 * i[1] + 1 };
+	/** 2x2 stride-2 max-pool: pooled pixel p reads 2p and 2p+1 (p itself along an axis that is not pooled). */
+	private long[] pool(long[] i) {
+		return pooled ? new long[] { 2 * i[0], 2 * i[1] + 1 } : i;
 	}
 
 	private static long[] union(long[] a, long[] b) {
