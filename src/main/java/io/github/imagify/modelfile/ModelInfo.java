@@ -14,7 +14,7 @@ import io.github.imagify.model.UNetSpec;
  * @param description   one line for people
  * @param channels      input and output channels per plane (1 grey, 3 RGB)
  * @param sizeMultiple  input height and width must be multiples of this (2^depth)
- * @param context       receptive-field radius in pixels: tiles need this much context to be exact
+ * @param context       receptive-field radius in pixels (X and Y): tiles need this much context to be exact
  * @param normalization percentile normalisation applied before the network and undone after it
  * @param degradation   the degradation it was trained to undo ({@code DegradationSpec.toMap()})
  * @param network       the architecture ({@code UNetSpec.toMap()})
@@ -40,6 +40,15 @@ public record ModelInfo(String name, String description, int channels, int sizeM
 		Object condition = network.get(UNetSpec.CONDITION);
 		if (condition != null && !UNetSpec.CONDITIONS.contains(condition))
 			throw new IllegalArgumentException("model condition must be absent or one of " + UNetSpec.CONDITIONS + ", got '" + condition + "'");
+		Object dims = network.get(UNetSpec.DIMS);
+		if (dims != null && !(dims instanceof Number n && (n.doubleValue() == 2 || n.doubleValue() == 3)))
+			throw new IllegalArgumentException("model " + UNetSpec.DIMS + " must be absent, 2 or 3, got '" + dims + "'");
+	}
+
+	/** 2: the network restores planes (NCHW); 3: volumes (NCDHW, {@code UNetSpec.DIMS} 3 in {@link #network}). */
+	public int dims() {
+		Object dims = network.get(UNetSpec.DIMS);
+		return dims == null ? 2 : ((Number) dims).intValue();
 	}
 
 	/** Training record key of a model told the luminance: the model (file or bundled name) that restores the luminance. */

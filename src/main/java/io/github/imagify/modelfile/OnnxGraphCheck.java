@@ -27,8 +27,10 @@ import org.nd4j.shade.protobuf.InvalidProtocolBufferException;
  * ONNX Runtime trusts the graph it is given: fuzzing showed that a well-formed graph with, say, a
  * bias vector wired in as a ConvTranspose kernel crashes the JVM inside native code. So only graphs shaped
  * like the ones our exporter writes get through: its operators (Conv, ConvTranspose, MaxPool, Relu, Concat,
- * Add, Sub, Mul, Identity) in topological order, plain 2D attributes in sane ranges, float initializers whose
- * data matches their dims, and channel counts that agree along every edge and with {@code imagify.json}.
+ * Add, Sub, Mul, Identity) in topological order, plain 2D attributes in sane ranges (3D ones, and a
+ * {@code [batch, channels, depth, height, width]} input, for a model whose {@code imagify.json} says 3D, and only for
+ * it), float initializers whose data matches their dims, and channel counts that agree along every edge and with
+ * {@code imagify.json}.
  * ONNX Runtime then gets a graph rebuilt from just those parts, so no field this check does not know (unknown
  * protobuf fields, external data, subgraphs, value hints) ever reaches it. The protobuf classes are the ONNX
  * ones inside nd4j-api (shaded protobuf, no clash in Fiji); nothing of DL4J or ND4J runs.
@@ -44,8 +46,12 @@ public final class OnnxGraphCheck {
 	private final Map<String, Long> channels = new HashMap<>(); // tensors computed from the input -> channels
 	private final Map<String, TensorProto> weights = new HashMap<>();
 	private final GraphProto.Builder clean = GraphProto.newBuilder().setName("imagify");
+	/** Spatial axes of the model's images: 2 (height, width) or, for a 3D model, 3 (depth, height, width). */
+	private final int axes;
 
-	private OnnxGraphCheck() {}
+	private OnnxGraphCheck(int axes) {
+		this.axes = axes;
+	}
 
 	/**
 	 * Returns the graph rebuilt from its checked parts, for ONNX Runtime.
@@ -54,7 +60,7 @@ public final class OnnxGraphCheck {
 	 */
 	public static byte[] check(byte[] onnx, ModelInfo info) throws IOException {
 		try {
-			return new OnnxGraphCheck().run(onnx, info.inputChannels(), info.channels());
+			return new OnnxGraphCheck(info.dims()).run(onnx, info.inputChannels(), info.channels());
 		} catch (IllegalArgumentException e) {
 			throw new IOException("Model '" + info.name() + "' cannot be used: its " + ModelFile.ONNX_ENTRY + " " + e.getMessage()
 					+ "; the model file is damaged or was not written by Imagify Train: train it again or use another model", e);
@@ -97,7 +103,7 @@ public final class OnnxGraphCheck {
 		require(!name.isEmpty() && !weights.containsKey(name), "has an unnamed or repeated weight tensor " + q(name));
 		require(t.getDataType() == TensorProto.DataType.FLOAT_VALUE, "has weight " + quoted + " that is not float");
 		require(t.getDataLocationValue() == 0 && t.getExternalDataCount() == 0 && !t.hasSegment(), "has weight " + quoted + " stored outside the file");
-		require(t.getDimsCount() <= 4, "has weight " + quoted + " of rank " + t.getDimsCount());
+		require(t.getDimsCount() <= axes + 2, "has weight " + quoted + " of rank " + t.getDimsCount());
 		long n = 1;
 		for (long d : t.getDimsList()) {
 			require(d >= 1 && d <= MAX_WEIGHTS, "has weight " + quoted + " with dimension " + d);
@@ -140,16 +146,18 @@ public final class OnnxGraphCheck {
 		clean.addOutput(rebuilt(out));
 	}
 
-	/** A float [batch, channels, height, width] tensor with a fixed channel count; returns the channels. */
-	private static long imageTensor(ValueInfoProto v, String what) {
+	/** A float [batch, channels, (depth,) height, width] tensor with a fixed channel count; returns the channels. */
+	private long imageTensor(ValueInfoProto v, String what) {
 		TypeProto.Tensor t = v.getType().getTensorType();
 		require(v.getType().hasTensorType() && t.getElemType() == TensorProto.DataType.FLOAT_VALUE, what + " is not a float tensor");
 		List<TensorShapeProto.Dimension> dims = t.getShape().getDimList();
-		require(dims.size() == 4, what + " has rank " + dims.size() + " (4 is expected: batch, channels, height, width)");
+		require(dims.size() == axes + 2, what + " has rank " + dims.size() + " (" + (axes + 2) + " is expected: batch, channels, "
+				+ (axes == 3 ? "depth, " : "") + "height, width)");
 		for (TensorShapeProto.Dimension d : dims)
 			require(!d.hasDimValue() || (d.getDimValue() >= 1 && d.getDimValue() <= Integer.MAX_VALUE), what + " has a dimension " + d.getDimValue());
 		require(dims.get(1).hasDimValue() && dims.get(1).getDimValue() <= MAX_CHANNELS, what + " has no fixed channel count");
-		require(!dims.get(2).hasDimValue() && !dims.get(3).hasDimValue(), what + " has a fixed height or width (tiles of any size are needed)");
+		for (int i = 2; i < dims.size(); i++)
+			require(!dims.get(i).hasDimValue(), what + " has a fixed " + (axes == 3 ? "depth, " : "") + "height or width (tiles of any size are needed)");
 		return dims.get(1).getDimValue();
 	}
 
@@ -209,13 +217,13 @@ public final class OnnxGraphCheck {
 		this.clean.addNode(clean);
 	}
 
-	/** Conv W [out, in, kH, kW], ConvTranspose W [in, out, kH, kW], optional bias [out]; returns out. */
+	/** Conv W [out, in, (kD,) kH, kW], ConvTranspose W [in, out, (kD,) kH, kW], optional bias [out]; returns out. */
 	private long convolution(NodeProto n, String label, Map<String, AttributeProto> attrs, boolean conv) {
 		onlyAttributes(label, attrs, "kernel_shape", "strides", "pads", "dilations", "group");
 		require(n.getInputCount() == 2 || n.getInputCount() == 3, label + " needs an input, weights and an optional bias");
 		long in = image(n, 0, label);
 		TensorProto w = weights.get(n.getInput(1));
-		require(w != null && w.getDimsCount() == 4, label + " needs 4D weights");
+		require(w != null && w.getDimsCount() == axes + 2, label + " needs " + (axes + 2) + "D weights");
 		long wIn = w.getDims(conv ? 1 : 0), out = w.getDims(conv ? 0 : 1);
 		require(wIn == in, label + " has weights for " + wIn + " input channels but receives " + in);
 		if (n.getInputCount() == 3) {
@@ -223,21 +231,25 @@ public final class OnnxGraphCheck {
 			require(b != null && b.getDimsCount() == 1 && b.getDims(0) == out, label + " needs a bias of " + out + " values");
 		}
 		require(!attrs.containsKey("group") || attrs.get("group").getI() == 1, label + " must have group 1");
-		window(label, attrs, new long[] { w.getDims(2), w.getDims(3) });
+		long[] kernel = new long[axes];
+		for (int i = 0; i < axes; i++) kernel[i] = w.getDims(2 + i);
+		window(label, attrs, kernel);
 		return out;
 	}
 
-	/** 2D kernel, strides, dilations and pads in the ranges a U-Net uses; the kernel matches the weights. */
-	private static void window(String label, Map<String, AttributeProto> attrs, long[] weightKernel) {
-		long[] k = ints(attrs, "kernel_shape", 2, weightKernel == null ? null : weightKernel, label);
-		long[] s = ints(attrs, "strides", 2, new long[] { 1, 1 }, label);
-		long[] d = ints(attrs, "dilations", 2, new long[] { 1, 1 }, label);
-		long[] p = ints(attrs, "pads", 4, new long[4], label);
-		for (int i = 0; i < 2; i++) {
+	/** 2D (3D) kernel, strides, dilations and pads in the ranges a U-Net uses; the kernel matches the weights. */
+	private void window(String label, Map<String, AttributeProto> attrs, long[] weightKernel) {
+		long[] ones = new long[axes];
+		java.util.Arrays.fill(ones, 1);
+		long[] k = ints(attrs, "kernel_shape", axes, weightKernel == null ? null : weightKernel, label);
+		long[] s = ints(attrs, "strides", axes, ones, label);
+		long[] d = ints(attrs, "dilations", axes, ones, label);
+		long[] p = ints(attrs, "pads", 2 * axes, new long[2 * axes], label);
+		for (int i = 0; i < axes; i++) {
 			require(k[i] >= 1 && k[i] <= MAX_KERNEL && s[i] >= 1 && s[i] <= MAX_STRIDE && d[i] >= 1 && d[i] <= MAX_STRIDE,
 					label + " has a kernel, stride or dilation out of range");
 			require(weightKernel == null || k[i] == weightKernel[i], label + " has a kernel_shape that does not match its weights");
-			require(p[i] >= 0 && p[i + 2] >= 0 && p[i] < k[i] && p[i + 2] < k[i], label + " has pads out of range");
+			require(p[i] >= 0 && p[i + axes] >= 0 && p[i] < k[i] && p[i + axes] < k[i], label + " has pads out of range");
 		}
 	}
 
