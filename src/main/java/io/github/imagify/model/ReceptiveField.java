@@ -6,18 +6,22 @@ package io.github.imagify.model;
  * with a known footprint; the U-Net is separable in x and y, so one axis suffices.
  * <p>
  * Intervals are {@code {lo, hi}} (inclusive) in the pixel coordinates of the level they live on
- * (level l has 2^l input pixels per pixel).
+ * (level l has 2^l input pixels per pixel). Along an axis that is not pooled (Z of a 3D U-Net without Z pooling),
+ * pooling and up-sampling keep positions as they are and only the convolutions widen the interval.
  */
 final class ReceptiveField {
 
 	private final int depth;
 	private final int refineConvs;
 	private final boolean blurPool;
+	private final boolean pooled;
 
-	ReceptiveField(int depth, int refineConvs, boolean blurPool) {
+	/** @param pooled whether the axis is pooled at all (a 3D network without pool_z leaves Z alone) */
+	ReceptiveField(int depth, int refineConvs, boolean blurPool, boolean pooled) {
 		this.depth = depth;
 		this.refineConvs = refineConvs;
 		this.blurPool = blurPool;
+		this.pooled = pooled;
 	}
 
 	/** Input interval that output pixel {@code y} depends on. */
@@ -30,7 +34,7 @@ final class ReceptiveField {
 	private long[] decoder(int level, long[] out) {
 		long[] concat = widen(out, 2); // two 3x3 convs
 		long[] skip = encoder(level, concat);
-		long[] up = { Math.floorDiv(concat[0], 2), Math.floorDiv(concat[1], 2) }; // 2x2 stride-2 deconv
+		long[] up = pooled ? new long[] { Math.floorDiv(concat[0], 2), Math.floorDiv(concat[1], 2) } : concat; // 2x2 stride-2 deconv
 		long[] deep = level + 1 == depth ? bottleneck(up) : decoder(level + 1, up);
 		return union(skip, deep);
 	}
@@ -51,10 +55,11 @@ final class ReceptiveField {
 	}
 
 	/**
-	 * 2x2 stride-2 max-pool: pooled pixel p reads 2p and 2p+1. Blur pool: the stride-2 3x3 blur reads max-pooled 2p..2p+2
-	 * (padded after, not before), each the max of two neighbours, so 2p..2p+3.
+	 * 2x2 stride-2 max-pool: pooled pixel p reads 2p and 2p+1 (p itself along an axis that is not pooled). Blur pool:
+	 * the stride-2 3x3 blur reads max-pooled 2p..2p+2 (padded after, not before), each the max of two neighbours, so 2p..2p+3.
 	 */
 	private long[] pool(long[] i) {
+		if (!pooled) return i;
 		return new long[] { 2 * i[0], 2 * i[1] + (blurPool ? 3 : 1) };
 	}
 

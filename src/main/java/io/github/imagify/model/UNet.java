@@ -10,12 +10,17 @@ import org.deeplearning4j.nn.conf.graph.MergeVertex;
 import org.deeplearning4j.nn.conf.graph.ScaleVertex;
 import org.deeplearning4j.nn.conf.graph.SubsetVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.Cnn3DLossLayer;
 import org.deeplearning4j.nn.conf.layers.CnnLossLayer;
+import org.deeplearning4j.nn.conf.layers.Convolution3D;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.Deconvolution2D;
 import org.deeplearning4j.nn.conf.layers.DepthwiseConvolution2D;
+import org.deeplearning4j.nn.conf.layers.Deconvolution3D;
 import org.deeplearning4j.nn.conf.layers.DropoutLayer;
+import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
+import org.deeplearning4j.nn.conf.layers.Subsampling3DLayer;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.conf.layers.misc.FrozenLayerWithBackprop;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -32,10 +37,10 @@ import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
  * <p>
  * Vertex names are stable and readable ({@code enc0_conv1}, {@code enc0_pool}, {@code enc0_blur} with a blur pool, {@code bottleneck_conv1},
  * {@code dec0_up}, {@code dec0_concat}, {@code dec0_conv2}, {@code head}, {@code residual},
- * {@code output}) because the ONNX export and the checkpoints carry them. Every layer is NCHW and uses
- * only what {@code io.github.imagify.onnx.OnnxExporter} can translate. Nothing depends on the training
- * patch size except DL4J's shape inference, so the graph runs on any multiple of
- * {@link UNetSpec#sizeMultiple()}.
+ * {@code output}) because the ONNX export and the checkpoints carry them. Every layer is NCHW (a 3D spec's:
+ * NCDHW, with the same vertex names) and uses only what {@code io.github.imagify.onnx.OnnxExporter} can translate.
+ * Nothing depends on the training patch size except DL4J's shape inference, so the graph runs on any multiple of
+ * {@link UNetSpec#sizeMultiple()} (and in Z of {@link UNetSpec#sizeMultipleZ()}).
  */
 public final class UNet {
 
@@ -54,23 +59,43 @@ public final class UNet {
 	private static final float[] BINOMIAL = { 1 / 4f, 2 / 4f, 1 / 4f };
 
 	private static final CNN2DFormat NCHW = CNN2DFormat.NCHW;
+	private static final Convolution3D.DataFormat NCDHW = Convolution3D.DataFormat.NCDHW;
 
 	private UNet() {}
 
 	/**
-	 * Builds and initialises the graph.
+	 * Builds and initialises the graph of a 2D spec.
 	 *
 	 * @param patchSize the training input height = width, a positive multiple of {@link UNetSpec#sizeMultiple()}
 	 * @param learningRate Adam's initial learning rate (&gt; 0)
 	 * @param seed seed of the weight initialisation
 	 */
 	public static ComputationGraph build(UNetSpec spec, int patchSize, double learningRate, long seed) {
+		if (spec.is3d())
+			throw new IllegalArgumentException("A 3D U-Net (dims 3) needs a patch depth: build it with a patch_depth");
+		return build(spec, patchSize, 1, learningRate, seed);
+	}
+
+	/**
+	 * Builds and initialises the graph; a 3D spec's takes NCDHW volumes.
+	 *
+	 * @param patchSize the training input height = width, a positive multiple of {@link UNetSpec#sizeMultiple()}
+	 * @param patchDepth the training input depth (Z) of a 3D spec, a positive multiple of {@link UNetSpec#sizeMultipleZ()};
+	 *                   1 for a 2D spec
+	 * @param learningRate Adam's initial learning rate (&gt; 0)
+	 * @param seed seed of the weight initialisation
+	 */
+	public static ComputationGraph build(UNetSpec spec, int patchSize, int patchDepth, double learningRate, long seed) {
 		if (patchSize <= 0 || patchSize % spec.sizeMultiple() != 0)
 			throw new IllegalArgumentException("patch_size must be a positive multiple of " + spec.sizeMultiple() +
 				" (2^depth), got " + patchSize);
+		if (spec.is3d() ? patchDepth <= 0 || patchDepth % spec.sizeMultipleZ() != 0 : patchDepth != 1)
+			throw new IllegalArgumentException(spec.is3d() ? "patch_depth must be a positive multiple of " + spec.sizeMultipleZ() +
+				(spec.poolZ() ? " (2^depth, as pooling halves Z)" : "") + ", got " + patchDepth : "patch_depth applies to 3D models only, got " + patchDepth);
 		if (!(learningRate > 0) || Double.isInfinite(learningRate))
 			throw new IllegalArgumentException("learning_rate must be a finite number > 0, got " + learningRate);
 
+		Layers layers = new Layers(spec.is3d(), spec.poolZ() ? 2 : 1);
 		GraphBuilder g = new NeuralNetConfiguration.Builder()
 			.seed(seed)
 			.dataType(DataType.FLOAT)
@@ -78,7 +103,8 @@ public final class UNet {
 			.weightInit(WeightInit.RELU)
 			.graphBuilder()
 			.addInputs(INPUT)
-			.setInputTypes(InputType.convolutional(patchSize, patchSize, spec.inputChannels(), NCHW));
+			.setInputTypes(spec.is3d() ? InputType.convolutional3D(NCDHW, patchDepth, patchSize, patchSize, spec.inputChannels())
+				: InputType.convolutional(patchSize, patchSize, spec.inputChannels(), NCHW));
 
 		// The paper's input-scaling layer; an identity at the default factor 1, kept so the graph shape is fixed.
 		g.addVertex(SCALED, new ScaleVertex(spec.inputScale()), INPUT);
@@ -86,38 +112,32 @@ public final class UNet {
 		String[] skips = new String[spec.depth()];
 		String x = SCALED;
 		for (int l = 0; l < spec.depth(); l++) {
-			x = conv(g, "enc" + l + "_conv1", spec.filters(l), x);
-			x = skips[l] = conv(g, "enc" + l + "_conv2", spec.filters(l), x);
-			x = spec.blurPool() ? blurPool(g, "enc" + l, spec.filters(l), x)
-				: add(g, "enc" + l + "_pool", new SubsamplingLayer.Builder(PoolingType.MAX).kernelSize(2, 2).stride(2, 2)
-					.convolutionMode(ConvolutionMode.Truncate).dataFormat(NCHW).build(), x);
+			x = add(g, "enc" + l + "_conv1", layers.conv(spec.filters(l)), x);
+			x = skips[l] = add(g, "enc" + l + "_conv2", layers.conv(spec.filters(l)), x);
+			x = spec.blurPool() ? blurPool(g, "enc" + l, spec.filters(l), x) : add(g, "enc" + l + "_pool", layers.pool(), x);
 		}
 
-		x = conv(g, "bottleneck_conv1", spec.filters(spec.depth()), x);
-		x = conv(g, "bottleneck_conv2", spec.filters(spec.depth()), x);
+		x = add(g, "bottleneck_conv1", layers.conv(spec.filters(spec.depth())), x);
+		x = add(g, "bottleneck_conv2", layers.conv(spec.filters(spec.depth())), x);
 		if (spec.dropout() > 0) // DL4J's Dropout takes the RETAIN probability
 			x = add(g, "bottleneck_dropout", new DropoutLayer(new Dropout(1 - spec.dropout())), x);
 
 		for (int l = spec.depth() - 1; l >= 0; l--) {
-			x = add(g, "dec" + l + "_up", new Deconvolution2D.Builder(2, 2).stride(2, 2).padding(0, 0)
-				.convolutionMode(ConvolutionMode.Truncate).nOut(spec.filters(l)).activation(Activation.RELU)
-				.dataFormat(NCHW).build(), x);
+			x = add(g, "dec" + l + "_up", layers.up(spec.filters(l)), x);
 			if (spec.skips(l)) {
-				g.addVertex("dec" + l + "_concat", new MergeVertex(), x, skips[l]);
+				g.addVertex("dec" + l + "_concat", spec.is3d() ? new VolumeMergeVertex() : new MergeVertex(), x, skips[l]);
 				x = "dec" + l + "_concat";
 			}
-			x = conv(g, "dec" + l + "_conv1", spec.filters(l), x);
-			x = conv(g, "dec" + l + "_conv2", spec.filters(l), x);
+			x = add(g, "dec" + l + "_conv1", layers.conv(spec.filters(l)), x);
+			x = add(g, "dec" + l + "_conv2", layers.conv(spec.filters(l)), x);
 		}
 
 		for (int k = 0; k < spec.refineConvs(); k++)
-			x = conv(g, REFINE + k, spec.filters(0), x);
+			x = add(g, REFINE + k, layers.conv(spec.filters(0)), x);
 
 		// A residual net starts as the identity (zero head): training begins at the input's quality instead
 		// of at random noise added to it, which matters for short runs.
-		x = add(g, "head", new ConvolutionLayer.Builder(1, 1).stride(1, 1).convolutionMode(ConvolutionMode.Same)
-			.nOut(spec.channels()).activation(Activation.IDENTITY).dataFormat(NCHW)
-			.weightInit(spec.residual() ? WeightInit.ZERO : WeightInit.RELU).build(), x);
+		x = add(g, "head", layers.head(spec.channels(), spec.residual() ? WeightInit.ZERO : WeightInit.RELU), x);
 		if (spec.residual()) { // the net predicts the degradation: output = scaled input - head
 			String image = SCALED;
 			if (spec.condition() != null) {
@@ -133,8 +153,7 @@ public final class UNet {
 			g.addVertex("residual", new ElementWiseVertex(ElementWiseVertex.Op.Subtract), image, x);
 			x = "residual";
 		}
-		g.addLayer(OUTPUT, new CnnLossLayer.Builder(LossFunction.MSE).activation(Activation.IDENTITY).format(NCHW)
-			.build(), x);
+		g.addLayer(OUTPUT, layers.loss(), x);
 		g.setOutputs(OUTPUT);
 
 		ComputationGraph graph = new ComputationGraph(g.build());
@@ -185,13 +204,53 @@ public final class UNet {
 		return vertex.matches("dec\\d+_conv1") && graph.getVertex(vertex.replace("_conv1", "_concat")) != null;
 	}
 
-	private static String conv(GraphBuilder g, String name, int nOut, String input) {
-		return add(g, name, new ConvolutionLayer.Builder(3, 3).stride(1, 1).convolutionMode(ConvolutionMode.Same)
-			.nOut(nOut).activation(Activation.RELU).dataFormat(NCHW).build(), input);
-	}
-
-	private static String add(GraphBuilder g, String name, org.deeplearning4j.nn.conf.layers.Layer layer, String input) {
+	private static String add(GraphBuilder g, String name, Layer layer, String input) {
 		g.addLayer(name, layer, input);
 		return name;
+	}
+
+	/**
+	 * The U-Net's layers for planes (NCHW) or volumes (NCDHW). {@code zWindow}: the pooling and up-sampling window and
+	 * stride in Z, 2 to halve and double Z with X and Y, 1 to leave it alone.
+	 */
+	private record Layers(boolean volume, int zWindow) {
+
+		/** 3x3(x3) convolution, same padding, ReLU. */
+		Layer conv(int nOut) {
+			if (volume) return new Convolution3D.Builder().kernelSize(3, 3, 3).stride(1, 1, 1).convolutionMode(ConvolutionMode.Same)
+				.nOut(nOut).activation(Activation.RELU).dataFormat(NCDHW).build();
+			return new ConvolutionLayer.Builder(3, 3).stride(1, 1).convolutionMode(ConvolutionMode.Same)
+				.nOut(nOut).activation(Activation.RELU).dataFormat(NCHW).build();
+		}
+
+		/** 2x2 (2x2x2 or 1x2x2) max pooling, stride = window. */
+		Layer pool() {
+			if (volume) return new Subsampling3DLayer.Builder(PoolingType.MAX, new int[] { zWindow, 2, 2 }).stride(zWindow, 2, 2)
+				.padding(0, 0, 0).convolutionMode(ConvolutionMode.Truncate).dataFormat(NCDHW).build();
+			return new SubsamplingLayer.Builder(PoolingType.MAX).kernelSize(2, 2).stride(2, 2)
+				.convolutionMode(ConvolutionMode.Truncate).dataFormat(NCHW).build();
+		}
+
+		/** 2x2 (2x2x2 or 1x2x2) transposed convolution, stride = kernel, ReLU: doubles what the pooling halved. */
+		Layer up(int nOut) {
+			if (volume) return new Deconvolution3D.Builder().kernelSize(zWindow, 2, 2).stride(zWindow, 2, 2).padding(0, 0, 0)
+				.convolutionMode(ConvolutionMode.Truncate).nOut(nOut).activation(Activation.RELU).dataFormat(NCDHW).build();
+			return new Deconvolution2D.Builder(2, 2).stride(2, 2).padding(0, 0)
+				.convolutionMode(ConvolutionMode.Truncate).nOut(nOut).activation(Activation.RELU).dataFormat(NCHW).build();
+		}
+
+		/** 1x1(x1) convolution without activation. */
+		Layer head(int nOut, WeightInit init) {
+			if (volume) return new Convolution3D.Builder().kernelSize(1, 1, 1).stride(1, 1, 1).convolutionMode(ConvolutionMode.Same)
+				.nOut(nOut).activation(Activation.IDENTITY).dataFormat(NCDHW).weightInit(init).build();
+			return new ConvolutionLayer.Builder(1, 1).stride(1, 1).convolutionMode(ConvolutionMode.Same)
+				.nOut(nOut).activation(Activation.IDENTITY).dataFormat(NCHW).weightInit(init).build();
+		}
+
+		/** Per-pixel (per-voxel) MSE. */
+		Layer loss() {
+			if (volume) return new Cnn3DLossLayer.Builder(NCDHW).lossFunction(LossFunction.MSE).activation(Activation.IDENTITY).build();
+			return new CnnLossLayer.Builder(LossFunction.MSE).activation(Activation.IDENTITY).format(NCHW).build();
+		}
 	}
 }

@@ -10,7 +10,8 @@ import java.util.Map;
  * <p>
  * The spec is the single source of truth for a model's shape: {@link UNet#build} turns it into a DL4J
  * graph, {@link #toMap()} stores it beside the weights, and the tiling code asks it for
- * {@link #sizeMultiple()} and {@link #receptiveFieldRadius()}.
+ * {@link #sizeMultiple()} and {@link #receptiveFieldRadius()} (a 3D model's Z: {@link #sizeMultipleZ()},
+ * {@link #receptiveFieldRadiusZ()}).
  *
  * @param channels image channels in and out (1..4)
  * @param depth number of poolings (1..5)
@@ -34,9 +35,13 @@ import java.util.Map;
  *                   blur ([1,2,1] x [1,2,1] / 16, each channel alone) with stride 2, both padded at the bottom and right
  *                   as N2V2's TensorFlow code ("same"). Low-pass filtering before subsampling is N2V2's other fix for
  *                   checkerboard artefacts
+ * @param dims       2: the network restores planes (NCHW); 3: it restores Z-stacks as volumes (NCDHW), with 3x3x3
+ *                   convolutions (a blind model only: no condition)
+ * @param poolZ      3D only: whether pooling and up-sampling halve and double Z as well as X and Y (2x2x2), or X and Y
+ *                   only (1x2x2, for stacks with few or coarsely spaced slices); false for 2D
  */
 public record UNetSpec(int channels, int depth, int baseFilters, double dropout, boolean residual, double inputScale,
-		String condition, int refineConvs, boolean topSkip, boolean blurPool) {
+		String condition, int refineConvs, boolean topSkip, boolean blurPool, int dims, boolean poolZ) {
 
 	public static final String CHANNELS = "channels";
 	public static final String DEPTH = "depth";
@@ -48,6 +53,8 @@ public record UNetSpec(int channels, int depth, int baseFilters, double dropout,
 	public static final String REFINE_CONVS = "refine_convs";
 	public static final String TOP_SKIP = "top_skip";
 	public static final String BLUR_POOL = "blur_pool";
+	public static final String DIMS = "dims";
+	public static final String POOL_Z = "pool_z";
 	public static final int MAX_REFINE_CONVS = 16;
 	/** Condition: the Gaussian blur sigma in pixels. */
 	public static final String BLUR_SIGMA = "blur_sigma";
@@ -70,9 +77,22 @@ public record UNetSpec(int channels, int depth, int baseFilters, double dropout,
 			throw new IllegalArgumentException(CONDITION + " must be absent or one of " + CONDITIONS + ", got '" + condition + "'");
 		if (refineConvs < 0 || refineConvs > MAX_REFINE_CONVS)
 			throw new IllegalArgumentException(REFINE_CONVS + " must be in 0.." + MAX_REFINE_CONVS + ", got " + refineConvs);
+		if (dims != 2 && dims != 3)
+			throw new IllegalArgumentException(DIMS + " must be 2 (planes) or 3 (volumes), got " + dims);
+		if (dims == 2 && poolZ)
+			throw new IllegalArgumentException(POOL_Z + " applies to 3D models only (dims 3); leave it out for 2D");
+		if (dims == 3 && blurPool) throw new IllegalArgumentException(BLUR_POOL + " is not available for 3D models (dims 3)");
+		if (dims == 3 && condition != null) // the residual would need a channel subset of a 5D tensor, which DL4J's SubsetVertex lacks
+			throw new IllegalArgumentException(CONDITION + " '" + condition + "' is not supported for 3D models (dims 3): train a blind model");
 	}
 
-	/** A spec with max-pooling (no blur pool). */
+	/** A 2D spec. */
+	public UNetSpec(int channels, int depth, int baseFilters, double dropout, boolean residual, double inputScale, String condition, int refineConvs,
+			boolean topSkip, boolean blurPool) {
+		this(channels, depth, baseFilters, dropout, residual, inputScale, condition, refineConvs, topSkip, blurPool, 2, false);
+	}
+
+	/** A 2D spec with max-pooling (no blur pool). */
 	public UNetSpec(int channels, int depth, int baseFilters, double dropout, boolean residual, double inputScale, String condition, int refineConvs,
 			boolean topSkip) {
 		this(channels, depth, baseFilters, dropout, residual, inputScale, condition, refineConvs, topSkip, false);
@@ -95,22 +115,35 @@ public record UNetSpec(int channels, int depth, int baseFilters, double dropout,
 
 	/** This spec told {@code condition} (null: blind). */
 	public UNetSpec withCondition(String condition) {
-		return new UNetSpec(channels, depth, baseFilters, dropout, residual, inputScale, condition, refineConvs, topSkip, blurPool);
+		return new UNetSpec(channels, depth, baseFilters, dropout, residual, inputScale, condition, refineConvs, topSkip, blurPool, dims, poolZ);
 	}
 
 	/** This spec with {@code refineConvs} refinement convolutions. */
 	public UNetSpec withRefineConvs(int refineConvs) {
-		return new UNetSpec(channels, depth, baseFilters, dropout, residual, inputScale, condition, refineConvs, topSkip, blurPool);
+		return new UNetSpec(channels, depth, baseFilters, dropout, residual, inputScale, condition, refineConvs, topSkip, blurPool, dims, poolZ);
 	}
 
 	/** This spec with or without the top skip connection. */
 	public UNetSpec withTopSkip(boolean topSkip) {
-		return new UNetSpec(channels, depth, baseFilters, dropout, residual, inputScale, condition, refineConvs, topSkip, blurPool);
+		return new UNetSpec(channels, depth, baseFilters, dropout, residual, inputScale, condition, refineConvs, topSkip, blurPool, dims, poolZ);
 	}
 
 	/** This spec with N2V2's max blur pool or plain max-pooling. */
 	public UNetSpec withBlurPool(boolean blurPool) {
-		return new UNetSpec(channels, depth, baseFilters, dropout, residual, inputScale, condition, refineConvs, topSkip, blurPool);
+		return new UNetSpec(channels, depth, baseFilters, dropout, residual, inputScale, condition, refineConvs, topSkip, blurPool, dims, poolZ);
+	}
+
+	/**
+	 * This spec for planes ({@code dims} 2, {@code poolZ} false) or volumes ({@code dims} 3, pooling in Z when
+	 * {@code poolZ}).
+	 */
+	public UNetSpec withDims(int dims, boolean poolZ) {
+		return new UNetSpec(channels, depth, baseFilters, dropout, residual, inputScale, condition, refineConvs, topSkip, blurPool, dims, poolZ);
+	}
+
+	/** Whether the network restores volumes (NCDHW) rather than planes (NCHW). */
+	public boolean is3d() {
+		return dims == 3;
 	}
 
 	/** Whether decoder level {@code level} concatenates the encoder's features of that level (all do but the top without a top skip). */
@@ -136,6 +169,11 @@ public record UNetSpec(int channels, int depth, int baseFilters, double dropout,
 		return 1 << depth;
 	}
 
+	/** What the input depth (Z) must be a multiple of: 2^depth when pooling acts in Z, else 1 (any depth; 1 for 2D). */
+	public int sizeMultipleZ() {
+		return poolZ ? sizeMultiple() : 1;
+	}
+
 	/** Filters at level {@code level} (0 = full resolution, depth = bottleneck). */
 	public int filters(int level) {
 		return baseFilters << level;
@@ -154,9 +192,24 @@ public record UNetSpec(int channels, int depth, int baseFilters, double dropout,
 	 * extent is returned.
 	 */
 	public int receptiveFieldRadius() {
+		return radius(true, sizeMultiple());
+	}
+
+	/**
+	 * The receptive field's radius in Z, in slices, as {@link #receptiveFieldRadius()} is in X and Y: the same with
+	 * pooling in Z; without it, pooling and up-sampling leave Z alone and only the 3x3x3 convolutions widen it, one
+	 * slice each. 0 for 2D.
+	 */
+	public int receptiveFieldRadiusZ() {
+		if (!is3d()) return 0;
+		return radius(poolZ, sizeMultipleZ());
+	}
+
+	/** The largest one-sided extent over every pooling phase, along an axis that is pooled or not. */
+	private int radius(boolean pooled, int phases) {
 		int radius = 0;
-		for (int y = 0; y < sizeMultiple(); y++) {
-			long[] in = new ReceptiveField(depth, refineConvs, blurPool).ofOutput(y);
+		for (int y = 0; y < phases; y++) {
+			long[] in = new ReceptiveField(depth, refineConvs, blurPool, pooled).ofOutput(y);
 			radius = (int) Math.max(radius, Math.max(y - in[0], in[1] - y));
 		}
 		return radius;
@@ -169,22 +222,24 @@ public record UNetSpec(int channels, int depth, int baseFilters, double dropout,
 	public long parameterCount() {
 		long n = 0;
 		long in = inputChannels();
+		int k3 = is3d() ? 27 : 9, up = is3d() && poolZ ? 8 : 4; // taps of a 3x3(x3) conv and of the 2x2(x2 or x1) transposed conv
 		for (int l = 0; l < depth; l++) {
-			n += conv(3, in, filters(l)) + conv(3, filters(l), filters(l));
+			n += conv(k3, in, filters(l)) + conv(k3, filters(l), filters(l));
 			if (blurPool) n += 9L * filters(l); // depthwise, no bias
 			in = filters(l);
 		}
-		n += conv(3, in, filters(depth)) + conv(3, filters(depth), filters(depth));
+		n += conv(k3, in, filters(depth)) + conv(k3, filters(depth), filters(depth));
 		for (int l = depth - 1; l >= 0; l--) {
-			n += conv(2, filters(l + 1), filters(l)); // the 2x2 transposed conv
-			n += conv(3, (skips(l) ? 2L : 1L) * filters(l), filters(l)) + conv(3, filters(l), filters(l));
+			n += conv(up, filters(l + 1), filters(l));
+			n += conv(k3, (skips(l) ? 2L : 1L) * filters(l), filters(l)) + conv(k3, filters(l), filters(l));
 		}
-		n += refineConvs * conv(3, filters(0), filters(0));
+		n += refineConvs * conv(k3, filters(0), filters(0));
 		return n + conv(1, filters(0), channels);
 	}
 
-	private static long conv(int k, long nIn, long nOut) {
-		return (long) k * k * nIn * nOut + nOut;
+	/** Parameters of a convolution with {@code taps} kernel positions: weights and biases. */
+	private static long conv(int taps, long nIn, long nOut) {
+		return (long) taps * nIn * nOut + nOut;
 	}
 
 	/** The spec with snake_case keys, for JSON model packages. */
@@ -200,6 +255,10 @@ public record UNetSpec(int channels, int depth, int baseFilters, double dropout,
 		if (refineConvs > 0) m.put(REFINE_CONVS, refineConvs); // absent when none, as before they existed
 		if (!topSkip) m.put(TOP_SKIP, false); // absent with it, as before it could be dropped
 		if (blurPool) m.put(BLUR_POOL, true); // absent without, as before it existed
+		if (is3d()) { // absent for 2D, so 2D model files read as they did before volumes
+			m.put(DIMS, dims);
+			m.put(POOL_Z, poolZ);
+		}
 		return m;
 	}
 
@@ -207,15 +266,18 @@ public record UNetSpec(int channels, int depth, int baseFilters, double dropout,
 	 * Reads a map written by {@link #toMap()}; numbers may come back as any {@link Number} (JSON parsers
 	 * give Double or Long) or as numeric strings. Every key is required: a missing key must not silently
 	 * take a default that may have changed since the model was trained. The exceptions are {@value #CONDITION},
-	 * {@value #REFINE_CONVS}, {@value #TOP_SKIP} and {@value #BLUR_POOL}, which models written before they existed lack and
-	 * which meant blind, none, with and max-pooling then.
+	 * {@value #REFINE_CONVS}, {@value #TOP_SKIP}, {@value #BLUR_POOL} and {@value #DIMS}, which models written before they
+	 * existed lack and which meant blind, none, with, max-pooling and 2D then; {@value #POOL_Z} is read only for 3D, where
+	 * it is required.
 	 */
 	public static UNetSpec fromMap(Map<String, ?> m) {
 		Object condition = m.get(CONDITION);
+		int dims = m.get(DIMS) == null ? 2 : intValue(m, DIMS);
+		boolean poolZ = dims == 3 ? booleanValue(m, POOL_Z) : m.get(POOL_Z) != null && booleanValue(m, POOL_Z);
 		return new UNetSpec(intValue(m, CHANNELS), intValue(m, DEPTH), intValue(m, BASE_FILTERS),
 			doubleValue(m, DROPOUT), booleanValue(m, RESIDUAL), doubleValue(m, INPUT_SCALE), condition == null ? null : condition.toString(),
 			m.get(REFINE_CONVS) == null ? 0 : intValue(m, REFINE_CONVS), m.get(TOP_SKIP) == null || booleanValue(m, TOP_SKIP),
-			m.get(BLUR_POOL) != null && booleanValue(m, BLUR_POOL));
+			m.get(BLUR_POOL) != null && booleanValue(m, BLUR_POOL), dims, poolZ);
 	}
 
 	private static Object required(Map<String, ?> m, String key) {

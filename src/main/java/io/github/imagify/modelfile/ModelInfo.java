@@ -14,7 +14,7 @@ import io.github.imagify.model.UNetSpec;
  * @param description   one line for people
  * @param channels      input and output channels per plane (1 grey, 3 RGB)
  * @param sizeMultiple  input height and width must be multiples of this (2^depth)
- * @param context       receptive-field radius in pixels: tiles need this much context to be exact
+ * @param context       receptive-field radius in pixels (X and Y): tiles need this much context to be exact
  * @param normalization percentile normalisation applied before the network and undone after it
  * @param degradation   the degradation it was trained to undo ({@code DegradationSpec.toMap()})
  * @param network       the architecture ({@code UNetSpec.toMap()})
@@ -81,6 +81,11 @@ public record ModelInfo(String name, String description, int channels, int sizeM
 		if (depth == null)
 			throw new IllegalArgumentException("3D model '" + name + "' does not say its network's depth, which its Z context follows; use a model written by Imagify Train");
 		return 4 * (int) Double.parseDouble(depth.toString()) + 2 + (refine == null ? 0 : (int) Double.parseDouble(refine.toString()));
+	}
+
+	/** 2: the network restores planes (NCHW); 3: volumes (NCDHW). */
+	public int dims() {
+		return is3d() ? 3 : 2;
 	}
 
 	/** Training record key of a model told the luminance: the model (file or bundled name) that restores the luminance. */

@@ -17,19 +17,24 @@ import org.deeplearning4j.nn.conf.graph.MergeVertex;
 import org.deeplearning4j.nn.conf.graph.ScaleVertex;
 import org.deeplearning4j.nn.conf.graph.SubsetVertex;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
+import org.deeplearning4j.nn.conf.layers.Cnn3DLossLayer;
 import org.deeplearning4j.nn.conf.layers.CnnLossLayer;
+import org.deeplearning4j.nn.conf.layers.Convolution3D;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.Deconvolution2D;
+import org.deeplearning4j.nn.conf.layers.Deconvolution3D;
 import org.deeplearning4j.nn.conf.layers.DropoutLayer;
 import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.conf.layers.Subsampling3DLayer;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 
 /**
  * Walks a DL4J {@link ComputationGraph} in topological order and emits one ONNX node group per vertex.
  * The graph input becomes {@code input} and the graph output {@code output} (through an Identity node
- * that ONNX Runtime optimises away), so consumers never depend on DL4J vertex names.
+ * that ONNX Runtime optimises away), so consumers never depend on DL4J vertex names. A graph of 3D layers
+ * (Convolution3D, ...) takes and gives {@code [batch, channels, depth, height, width]}.
  */
 final class GraphTranslator {
 
@@ -70,10 +75,28 @@ final class GraphTranslator {
 		Value result = values.get(conf.getNetworkOutputs().get(0));
 		out.node("Identity", OnnxExporter.OUTPUT, List.of(result.name()), OnnxExporter.OUTPUT);
 		boolean same = result.sameSizeAsInput();
+		if (isVolume()) {
+			boolean sameDepth = result.sameDepthAsInput();
+			out.input(OnnxGraph.floatTensor(OnnxExporter.INPUT, "batch", dim(channels), "depth", "height", "width"));
+			out.output(OnnxGraph.floatTensor(OnnxExporter.OUTPUT, "batch", dim(result.channels()), sameDepth ? "depth" : "out_depth",
+				same ? "height" : "out_height", same ? "width" : "out_width"));
+			return out.build("imagify", docString);
+		}
 		out.input(OnnxGraph.floatTensor(OnnxExporter.INPUT, "batch", dim(channels), "height", "width"));
 		out.output(OnnxGraph.floatTensor(OnnxExporter.OUTPUT, "batch", dim(result.channels()),
 			same ? "height" : "out_height", same ? "width" : "out_width"));
 		return out.build("imagify", docString);
+	}
+
+	/** Whether the graph works on volumes (NCDHW): it has 3D layers (DL4J cannot mix them with 2D ones without preprocessors, which are refused). */
+	private boolean isVolume() {
+		for (GraphVertex vertex : conf.getVertices().values()) {
+			if (!(vertex instanceof LayerVertex lv)) continue;
+			Class<?> type = lv.getLayerConf().getLayer().getClass();
+			if (type == Convolution3D.class || type == Deconvolution3D.class || type == Subsampling3DLayer.class || type == Cnn3DLossLayer.class)
+				return true;
+		}
+		return false;
 	}
 
 	private Value vertex(String v, GraphVertex vertex, List<Value> in) {
@@ -163,10 +186,10 @@ final class GraphTranslator {
 			if (!(vertex instanceof LayerVertex lv)) continue;
 			Layer layer = lv.getLayerConf().getLayer();
 			Class<?> type = layer.getClass();
-			if (type == ConvolutionLayer.class || type == Deconvolution2D.class)
+			if (type == ConvolutionLayer.class || type == Deconvolution2D.class || type == Convolution3D.class || type == Deconvolution3D.class)
 				return ((FeedForwardLayer) layer).getNIn();
 			if (type == SubsamplingLayer.class || type == DropoutLayer.class || type == ActivationLayer.class ||
-				type == CnnLossLayer.class) sameChannels.add(v);
+				type == CnnLossLayer.class || type == Subsampling3DLayer.class || type == Cnn3DLossLayer.class) sameChannels.add(v);
 		}
 		return Value.UNKNOWN;
 	}

@@ -25,6 +25,11 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
  * Weights are copied as float initializers named {@code <vertex>.W} / {@code <vertex>.b}: DL4J's Conv
  * {@code W [nOut, nIn, kH, kW]} and Deconvolution2D {@code W [nIn, nOut, kH, kW]} are already the ONNX
  * layouts (no kernel flip).
+ * <p>
+ * A 3D U-Net (Convolution3D, Subsampling3DLayer, Deconvolution3D, Cnn3DLossLayer, all NCDHW) becomes the same
+ * operators with 3D kernels, and its input and output are {@code [batch, C, depth, height, width]}. Convolution3D's
+ * {@code W [nOut, nIn, kD, kH, kW]} is ONNX's layout; Deconvolution3D's is libnd4j's {@code [kD, kH, kW, nOut, nIn]},
+ * written permuted to ONNX's {@code [nIn, nOut, kD, kH, kW]}.
  */
 public final class OnnxExporter {
 

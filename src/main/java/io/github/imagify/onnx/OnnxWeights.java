@@ -11,6 +11,7 @@ import onnx.Onnx.ModelProto;
 import onnx.Onnx.TensorProto;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.layers.Deconvolution2D;
+import org.deeplearning4j.nn.conf.layers.Deconvolution3D;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -78,18 +79,21 @@ public final class OnnxWeights {
 				continue;
 			}
 			boolean transposed = layer.conf().getLayer() instanceof Deconvolution2D; // W [nIn, nOut, kH, kW], a convolution's [nOut, nIn, kH, kW]
+			boolean transposed3d = layer.conf().getLayer() instanceof Deconvolution3D; // W [kD, kH, kW, nOut, nIn], ONNX's [nIn, nOut, kD, kH, kW]
 			for (Map.Entry<String, INDArray> param : layer.paramTable().entrySet()) {
 				String name = vertex + "." + param.getKey();
 				TensorProto t = weights.remove(name);
 				if (t == null) throw new IOException("The model has no weights '" + name + "' for this network; start from a model of the same architecture");
 				long[] shape = param.getValue().shape();
-				long[] theirs = t.getDimsList().stream().mapToLong(Long::longValue).toArray();
+				long[] stored = t.getDimsList().stream().mapToLong(Long::longValue).toArray();
+				boolean permuted = transposed3d && stored.length == 5;
+				long[] theirs = permuted ? new long[] { stored[2], stored[3], stored[4], stored[1], stored[0] } : stored; // in DL4J's order
 				INDArray target = param.getValue();
-				// a wider network grows any layer; a condition only adds one input channel to the first convolution
-				boolean grown = !Arrays.equals(shape, theirs) && fitsInside(theirs, shape) && (widen
+				// a wider network grows any layer; a condition only adds one input channel to the first convolution (2D layouts only)
+				boolean grown = shape.length <= 4 && !Arrays.equals(shape, theirs) && fitsInside(theirs, shape) && (widen
 						|| addCondition && vertex.equals(UNet.FIRST_CONV) && shape.length == 4 && theirs[0] == shape[0] && theirs[1] == shape[1] - 1);
 				if (!grown && !Arrays.equals(shape, theirs))
-					throw new IOException("The model's weights '" + name + "' have shape " + t.getDimsList() + ", the network's " + Arrays.toString(shape)
+					throw new IOException("The model's weights '" + name + "' have shape " + Arrays.toString(theirs) + ", the network's " + Arrays.toString(shape)
 							+ "; start from a model of the same architecture");
 				long count = Arrays.stream(theirs).reduce(1, (a, b) -> a * b);
 				if (t.getDataType() != TensorProto.DataType.FLOAT_VALUE || t.getRawData().size() != 4L * count)
@@ -98,7 +102,8 @@ public final class OnnxWeights {
 				FloatBuffer raw = t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
 				raw.get(values);
 				// C order, as the exporter wrote them; assign keeps the parameter a view of the graph's flat buffer
-				INDArray model = Nd4j.create(values, theirs, 'c').castTo(target.dataType());
+				INDArray model = Nd4j.create(values, stored, 'c').castTo(target.dataType());
+				if (permuted) model = model.permute(2, 3, 4, 1, 0);
 				if (grown) copyGrown(model, target, transposed ? 1 : 0, transposed ? 0 : 1, UNet.readsSkipConcat(graph, vertex));
 				else target.assign(model);
 			}
@@ -150,13 +155,18 @@ public final class OnnxWeights {
 		return index;
 	}
 
+	/** W [out, in, kH, kW] or, in 3D, [out, in, kD, kH, kW]: 1 at the centre tap of each filter's own channel. */
 	private static void startAsIdentity(Layer layer) {
 		INDArray w = layer.getParam("W"), b = layer.getParam("b");
-		if (w.rank() != 4 || w.size(0) != w.size(1))
+		if ((w.rank() != 4 && w.rank() != 5) || w.size(0) != w.size(1))
 			throw new IllegalStateException("Refinement layer " + layer.conf().getLayer().getLayerName() + " is not a square convolution: " + Arrays.toString(w.shape()));
 		w.assign(0);
 		b.assign(0);
-		long centreY = w.size(2) / 2, centreX = w.size(3) / 2;
-		for (long c = 0; c < w.size(0); c++) w.putScalar(new long[] { c, c, centreY, centreX }, 1f);
+		long[] at = new long[w.rank()];
+		for (int i = 2; i < at.length; i++) at[i] = w.size(i) / 2;
+		for (long c = 0; c < w.size(0); c++) {
+			at[0] = at[1] = c;
+			w.putScalar(at, 1f);
+		}
 	}
 }

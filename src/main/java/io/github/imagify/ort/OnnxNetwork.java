@@ -159,6 +159,42 @@ public final class OnnxNetwork implements AutoCloseable {
 		}
 	}
 
+	/** A dense float tensor: values in C order and their shape, e.g. a 3D model's NCDHW batch. */
+	public record Batch(float[] values, long[] shape) {
+
+		public Batch {
+			long n = 1;
+			for (long d : shape) n *= d;
+			if (shape.length == 0 || n != values.length)
+				throw new IllegalArgumentException(values.length + " values do not fill shape " + Arrays.toString(shape));
+		}
+	}
+
+	/**
+	 * Runs the network on one batch of any rank (the volumes of a 3D model: {@code [batch, C, depth, height, width]});
+	 * the output must have the input's rank and batch size.
+	 *
+	 * @throws IOException when ONNX Runtime fails or returns something else
+	 */
+	public Batch run(Batch input) throws IOException {
+		try (NDManager manager = model.getNDManager().newSubManager();
+				Predictor<NDList, NDList> predictor = model.newPredictor(new NoopTranslator())) {
+			NDList output = predictor.predict(new NDList(manager.create(input.values(), new Shape(input.shape()))));
+			long[] shape = output.size() == 1 ? output.get(0).getShape().getShape() : new long[0];
+			if (shape.length != input.shape().length || shape[0] != input.shape()[0] || LongStream.of(shape).anyMatch(d -> d < 1 || d > Integer.MAX_VALUE))
+				throw new IOException("The network returned " + output.size() + " outputs of shape " + Arrays.toString(shape) + " for an input of shape "
+						+ Arrays.toString(input.shape()) + "; the model file is damaged: use a model written by Imagify Train");
+			float[] values = output.get(0).toFloatArray();
+			output.close();
+			if (LongStream.of(shape).reduce(1, (a, b) -> a * b) != values.length)
+				throw new IOException("The network returned " + values.length + " values for shape " + Arrays.toString(shape)
+						+ "; the model file is damaged: use a model written by Imagify Train");
+			return new Batch(values, shape);
+		} catch (TranslateException | EngineException e) {
+			throw new IOException("ONNX Runtime failed to run the model: " + rootMessage(e) + "; the model file is damaged or does not fit its metadata: use a model written by Imagify Train", e);
+		}
+	}
+
 	@Override
 	public void close() {
 		model.close();

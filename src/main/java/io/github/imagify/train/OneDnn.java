@@ -2,8 +2,11 @@ package io.github.imagify.train;
 
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.layers.convolution.Convolution3DLayer;
 import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
 import org.deeplearning4j.nn.layers.convolution.Deconvolution2DLayer;
+import org.deeplearning4j.nn.layers.convolution.Deconvolution3DLayer;
+import org.deeplearning4j.nn.layers.convolution.subsampling.Subsampling3DLayer;
 import org.deeplearning4j.nn.layers.convolution.subsampling.SubsamplingLayer;
 import org.deeplearning4j.nn.layers.mkldnn.BaseMKLDNNHelper;
 import org.nd4j.linalg.cpu.nativecpu.bindings.Nd4jCpu;
@@ -23,6 +26,13 @@ import org.nd4j.nativeblas.NativeOpsHolder;
  * native convolution, measured 3x SLOWER than DL4J's own path, so {@link #usable()} says no then.</li>
  * </ol>
  * Any of these failing only makes training slower, never wrong, so {@link #check} reports instead of throwing.
+ * <p>
+ * A 3D U-Net's layers (Convolution3D, Subsampling3DLayer, Deconvolution3D) have no DL4J helper at all in M2.1
+ * (Convolution3DLayer's {@code initializeHelper} is empty, the other two have none): they call libnd4j's
+ * {@code conv3dnew}, {@code maxpool3dnew} and {@code deconv3d} ops directly, and libnd4j runs those, forward and
+ * backward, through its own oneDNN implementations whenever the natives have oneDNN and it is switched on
+ * ({@link #usable()}; {@code DNNL_VERBOSE=1} shows convolution, deconvolution and pooling_v2 primitives for them).
+ * Only the third condition matters for them.
  */
 public final class OneDnn {
 
@@ -33,11 +43,12 @@ public final class OneDnn {
 	private static volatile Boolean nativesHaveOneDnn;
 
 	/**
-	 * How many of a graph's convolution and pooling layers got a oneDNN helper.
+	 * How many of a graph's convolution and pooling layers use oneDNN.
 	 *
-	 * @param layers the layers that can have one (Deconvolution2D has none in M2.1, so it is not counted)
-	 * @param withHelper those that have one
-	 * @param reason why none has one; empty when some have
+	 * @param layers the layers that can: 2D convolutions and poolings through a DL4J helper (Deconvolution2D has none in
+	 *               M2.1, so it is not counted), 3D convolutions, poolings and deconvolutions through libnd4j's own ops
+	 * @param withHelper those that do: 2D layers that got their helper, 3D layers when the natives have oneDNN
+	 * @param reason why none does; empty when some do
 	 */
 	public record Status(int layers, int withHelper, String reason) {
 
@@ -83,34 +94,40 @@ public final class OneDnn {
 	/** Counts the helpers of an initialised graph. Never throws: a broken setup reads as "not active". */
 	public static Status check(ComputationGraph graph) {
 		try {
-			int layers = 0, withHelper = 0;
+			int layers = 0, withHelper = 0, helperLayers = 0;
 			for (Layer layer : graph.getLayers()) {
-				boolean canHaveHelper = layer instanceof SubsamplingLayer
-					|| layer instanceof ConvolutionLayer && !(layer instanceof Deconvolution2DLayer);
+				boolean volume = layer instanceof Convolution3DLayer || layer instanceof Subsampling3DLayer || layer instanceof Deconvolution3DLayer;
+				boolean canHaveHelper = !volume && (layer instanceof SubsamplingLayer
+					|| layer instanceof ConvolutionLayer && !(layer instanceof Deconvolution2DLayer));
 				if (canHaveHelper) {
 					layers++;
+					helperLayers++;
 					if (layer.getHelper() != null)
+						withHelper++;
+				} else if (volume) {
+					layers++;
+					if (usable())
 						withHelper++;
 				}
 			}
-			return new Status(layers, withHelper, withHelper > 0 ? "" : reason(layers));
+			return new Status(layers, withHelper, withHelper > 0 ? "" : reason(layers, helperLayers > 0));
 		} catch (RuntimeException | LinkageError e) { // LinkageError: natives or a DL4J class missing
 			return new Status(0, 0, "the check failed: " + e);
 		}
 	}
 
-	/** The first of the three conditions of the class comment that does not hold. */
-	private static String reason(int layers) {
+	/** The first of the three conditions of the class comment that does not hold (3D layers need only the third). */
+	private static String reason(int layers, boolean helpers) {
 		if (layers == 0)
 			return "the network has no convolution or pooling layer";
-		if (!"false".equalsIgnoreCase(System.getProperty(DISABLE_HELPERS, "true")))
+		if (helpers && !"false".equalsIgnoreCase(System.getProperty(DISABLE_HELPERS, "true")))
 			return DISABLE_HELPERS + " is not false when the network was built: call OneDnn.enable() first";
 		if (!nativesHaveOneDnn())
 			return "the loaded nd4j-native natives have no oneDNN (ND4J publishes oneDNN builds for x86-64 Linux, Windows and macOS"
 					+ " only; on other CPUs, e.g. Apple Silicon, training takes the slower generic path)";
 		if (!Nd4jCpu.Environment.getInstance().isUseONEDNN())
 			return "oneDNN is switched off in libnd4j (Nd4jCpu.Environment.setUseONEDNN(false))";
-		if (!BaseMKLDNNHelper.mklDnnEnabled())
+		if (helpers && !BaseMKLDNNHelper.mklDnnEnabled())
 			return "DL4J cannot find the org.nd4j.nativeblas.Nd4jCpu shim (missing, or hidden from its class loader)";
 		return "DL4J created no helper (was the network built before OneDnn.enable()?)";
 	}

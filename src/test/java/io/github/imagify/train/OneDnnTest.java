@@ -55,6 +55,22 @@ class OneDnnTest {
 		assertTrue(status.reason().contains(OneDnn.DISABLE_HELPERS), status.reason());
 	}
 
+	/**
+	 * 3D layers have no DL4J helper: libnd4j runs their ops through oneDNN itself (DNNL_VERBOSE shows it), whatever
+	 * the helper property says. They count as using oneDNN when the natives have it, which this build's do.
+	 */
+	@Test
+	void threeDLayersUseOneDnnThroughLibnd4jWithoutHelpers() {
+		System.setProperty(OneDnn.DISABLE_HELPERS, "true"); // no DL4J helper anywhere
+		ComputationGraph graph = UNet.build(new UNetSpec(1, 1, 4, 0, true, 1.0).withDims(3, true), 8, 2, 1e-3, 1);
+		OneDnn.Status status = OneDnn.check(graph);
+		// 2 + 2 convolutions in encoder and decoder, 2 in the bottleneck, the 1x1x1 head, 1 pooling, 1 transposed convolution
+		assertEquals(9, status.layers(), status.toString());
+		assertTrue(OneDnn.usable(), "this build's natives have oneDNN");
+		assertEquals(9, status.withHelper(), status.toString());
+		assertTrue(status.active(), status.toString());
+	}
+
 	@Test
 	void checkNeverThrows() {
 		assertFalse(OneDnn.check(null).active());
