@@ -121,6 +121,21 @@ public class TrainCommand extends ContextCommand {
 			description = "true replaces each max-pooling by N2V2's max blur pool (a fixed blur before subsampling), against noise2void's checkerboard artefacts")
 	private boolean blur_pool = false;
 
+	@Parameter(label = "Dimensions", persist = false, required = false, choices = { "2d", "3d" },
+			description = "2d: restore plane by plane; 3d: train a 3D U-Net on Z-stacks (each channel and time point a volume)")
+	private String dims = "2d";
+
+	@Parameter(label = "3d: patch depth (planes)", persist = false, required = false)
+	private int patch_depth = TrainingConfig.DEFAULT_PATCH_DEPTH;
+
+	@Parameter(label = "3d: pool in Z", persist = false, required = false, choices = { "auto", "true", "false" },
+			description = "auto: pool in Z unless the voxel depth is 2 or more pixel widths (the images' calibration)")
+	private String pool_z = "auto";
+
+	@Parameter(label = "3d: blur sigma across planes (gaussian_blur)", persist = false, required = false,
+			description = "The synthetic blur's sigma in Z, in planes (a number or a range); empty: no blur across planes")
+	private String blur_sigma_z = "";
+
 	@Parameter(label = "Patch size", persist = false, required = false)
 	private int patch_size = TrainingConfig.DEFAULT_PATCH_SIZE;
 
@@ -192,6 +207,7 @@ public class TrainCommand extends ContextCommand {
 					.degradationKeys(degradation, blur_sigma, noise_sigma, poisson_peak, factor, noise_sigma_draw)
 					.masking(new BlindSpotMasking(masked_fraction, mask_neighbourhood, mask_replacement, struct_mask, struct_mask_span))
 					.jointChannels(joint_channels).topSkip(top_skip).blurPool(blur_pool).consistencyWeight(consistency_weight)
+					.dims(dims).patchDepth(patch_depth).poolZ(pool_z).blurSigmaZ(blur_sigma_z)
 					.patchSize(patch_size).batchSize(batch_size).epochs(epochs).stepsPerEpoch(steps_per_epoch).learningRate(learning_rate)
 					.depth(depth).baseFilters(base_filters).dropout(dropout).residual(!direct).seed(seed).modelName(model_name).resume(!restart)
 					.asGrey(as_grey).startFrom(start_from).blurKnown(blur_known).refineConvs(refine_convs).asOpponent(as_opponent)

@@ -20,6 +20,15 @@ import io.github.imagify.data.PatchDataSetIterator;
 import io.github.imagify.data.PatchSampler;
 import io.github.imagify.data.TrainingImage;
 import io.github.imagify.data.TrainingImages;
+import io.github.imagify.data.TrainingVolume;
+import io.github.imagify.data.TrainingVolumes;
+import io.github.imagify.data.VolumePairPreparation;
+import io.github.imagify.data.VolumePatchDataSetIterator;
+import io.github.imagify.data.VolumePatchSampler;
+import io.github.imagify.data.VoxelSize;
+import io.github.imagify.degrade.VolumeDegradation;
+import io.github.imagify.degrade.VolumeDegradations;
+import io.github.imagify.blindspot.BlindSpotMasker3D;
 import io.github.imagify.degrade.Degradation;
 import io.github.imagify.model.UNet;
 import io.github.imagify.model.UNetSpec;
@@ -106,18 +115,15 @@ public final class Trainer {
 	}
 
 	private Result trainTheNetwork() throws IOException {
-		Degradation degradation = config.degraded() == null ? config.trainingDegradation() : null;
 		startModel = config.startFrom() == null ? null : BundledModels.resolve(config.startFrom()); // a wrong name fails before images load
-		List<TrainingImage> images = loadImages(degradation);
-		imageNames = images.stream().map(TrainingImage::name).toList();
-		PatchSampler sampler = new PatchSampler(images, config.patchSize(), degradation, config.validationFraction(), config.seed());
-		int channels = sampler.channels();
-		UNetSpec spec = new UNetSpec(channels, config.depth(), config.baseFilters(), config.dropout(), config.residual(), 1.0,
+		TrainingData data = config.is3d() ? volumes() : planes();
+		imageNames = data.names();
+		UNetSpec spec = new UNetSpec(data.channels(), config.depth(), config.baseFilters(), config.dropout(), config.residual(), 1.0,
 				config.blurKnown() ? UNetSpec.BLUR_SIGMA : config.luminanceGuide() ? UNetSpec.LUMINANCE : null, config.refineConvs(), config.topSkip(), config.blurPool());
+		if (data.volumes()) spec = spec.withDims(3, data.poolZ());
 		if (startModel != null) checkFits(startModel, spec);
-		listener.log(String.format("Training on %d plane(s) from %s: %d training region(s), %d validation patch(es) of %dx%d, %s",
-				images.size(), config.images(), sampler.trainingCells(), sampler.validation().size(), config.patchSize(), config.patchSize(),
-				describeData()));
+		listener.log(String.format("Training on %d %s from %s: %d training region(s), %d validation patch(es) of %s, %s", data.names().size(), data.unit(),
+				config.images(), data.trainingCells(), data.validationPatches(), data.patchShape(), describeData()));
 
 		OneDnn.enable(); // before DL4J builds any layer
 		Checkpoint checkpoint = new Checkpoint(config.modelOut());
@@ -135,13 +141,10 @@ public final class Trainer {
 		double best = state.bestValidationLoss();
 		int bestEpoch = state.bestEpoch();
 		double seconds = state.secondsSoFar();
-		PairPreparation preparation = preparation();
-		// the validation patches are prepared once, with a fixed seed, so their loss compares across epochs
-		List<DataSet> validation = batches(sampler.validation(), validationPreparation(preparation), new Random(config.seed() ^ 0x2545F4914F6CDD1DL));
+		List<DataSet> validation = data.validation(), reference = data.reference();
 		TrainingStep step = config.method() == TrainingMethod.NEIGHBOR2NEIGHBOR
 				? new Neighbor2NeighborStep(config.consistencyWeight(), config.epochs(), config.seed())
 				: TrainingStep.PLAIN;
-		List<DataSet> reference = batches(sampler.referenceValidation(), PairPreparation.NONE, null);
 		WeightAverage average = averageToContinue(begin.average(), state.epochsDone());
 		for (int epoch = state.epochsDone(); epoch < config.epochs(); epoch++) {
 			long start = System.nanoTime();
@@ -149,15 +152,14 @@ public final class Trainer {
 			graph.setLearningRate(lr);
 			// one seed per epoch: a resumed run draws the same patches as an uninterrupted one. One producer thread
 			// draws and degrades the next batches while DL4J computes this one; alone, it keeps the same order.
-			AsyncDataSetIterator batches = new AsyncDataSetIterator(new PatchDataSetIterator(sampler, config.batchSize(),
-					config.stepsPerEpoch(), config.seed() * 1_000_003L + epoch, preparation), PREFETCH_BATCHES, false);
+			AsyncDataSetIterator batches = new AsyncDataSetIterator(data.batches().epoch(config.seed() * 1_000_003L + epoch), PREFETCH_BATCHES, false);
 			double lossSum = 0;
 			int steps = 0;
 			try {
 				while (batches.hasNext()) {
 					if (listener.isCancelled()) {
 						listener.log("Training cancelled in epoch " + (epoch + 1) + "; the model file keeps the best epoch so far (" + bestEpoch + ")");
-						return finish(spec, images.size(), sampler, new Result(history, bestEpoch, best, null, seconds, true));
+						return finish(spec, data, new Result(history, bestEpoch, best, null, seconds, true));
 					}
 					double loss = step.fit(graph, batches.next(), epoch);
 					lossSum += loss;
@@ -177,7 +179,7 @@ public final class Trainer {
 			if (improved) {
 				best = validationLoss;
 				bestEpoch = epoch + 1;
-				ModelInfo info = modelInfo(spec, images.size(), sampler, new Result(history, bestEpoch, best, null, seconds, false));
+				ModelInfo info = modelInfo(spec, data, new Result(history, bestEpoch, best, null, seconds, false));
 				new ModelFile(info, OnnxExporter.export(graph, version())).write(config.modelOut());
 			}
 			if (epoch + 1 >= config.firstAveragedEpoch()) average.add(graph.params(), epoch + 1);
@@ -189,7 +191,7 @@ public final class Trainer {
 			listener.epochDone(result);
 		}
 		Averaged averaged = average.count() > 0 ? keepTheBetter(graph, average, validation, reference, bestEpoch, best) : null;
-		return finish(spec, images.size(), sampler, new Result(history, bestEpoch, best, averaged, seconds, false));
+		return finish(spec, data, new Result(history, bestEpoch, best, averaged, seconds, false));
 	}
 
 	/**
@@ -231,9 +233,9 @@ public final class Trainer {
 	 * Rewrites the model file's record with the whole run (epochs done, time, the weight average), keeping its weights
 	 * (the best epoch's, or the mean); returns the run's result.
 	 */
-	private Result finish(UNetSpec spec, int planes, PatchSampler sampler, Result result) throws IOException {
+	private Result finish(UNetSpec spec, TrainingData data, Result result) throws IOException {
 		if (result.bestEpoch() == 0 || !java.nio.file.Files.exists(config.modelOut())) return result;
-		new ModelFile(modelInfo(spec, planes, sampler, result), ModelFile.read(config.modelOut()).onnx()).write(config.modelOut());
+		new ModelFile(modelInfo(spec, data, result), ModelFile.read(config.modelOut()).onnx()).write(config.modelOut());
 		return result;
 	}
 
@@ -306,7 +308,8 @@ public final class Trainer {
 				listener.log("Resuming from " + checkpoint.folder() + " after epoch " + state.epochsDone());
 				return new Start(checkpoint.loadNetwork(state), state, checkpoint.loadAverage(state));
 			}
-			ComputationGraph graph = UNet.build(spec, config.patchSize(), config.learningRate(), config.seed());
+			ComputationGraph graph = spec.is3d() ? UNet.build(spec, config.patchSize(), config.patchDepth(), config.learningRate(), config.seed())
+					: UNet.build(spec, config.patchSize(), config.learningRate(), config.seed());
 			if (startModel != null) {
 				UNetSpec theirs = UNetSpec.fromMap(startModel.info().network()); // checkFits allowed only these three differences
 				boolean addCondition = spec.condition() != null && theirs.condition() == null;
@@ -321,6 +324,70 @@ public final class Trainer {
 			}
 			return new Start(graph, new Checkpoint.State(0, Double.POSITIVE_INFINITY, 0, 0, settings, new ArrayList<>(), null), new WeightAverage());
 		});
+	}
+
+	/** The training planes, their patches and the method's preparation of them (2D). */
+	private TrainingData planes() throws IOException {
+		Degradation degradation = config.degraded() == null ? config.trainingDegradation() : null;
+		List<TrainingImage> images = loadImages(degradation);
+		PatchSampler sampler = new PatchSampler(images, config.patchSize(), degradation, config.validationFraction(), config.seed());
+		PairPreparation preparation = preparation();
+		// the validation patches are prepared once, with a fixed seed, so their loss compares across epochs
+		List<DataSet> validation = batches(sampler.validation(), validationPreparation(preparation), new Random(config.seed() ^ 0x2545F4914F6CDD1DL));
+		List<DataSet> reference = batches(sampler.referenceValidation(), PairPreparation.NONE, null);
+		return new TrainingData(images.stream().map(TrainingImage::name).toList(), "plane(s)", sampler.channels(), sampler.trainingCells(),
+				sampler.validation().size(), config.patchSize() + "x" + config.patchSize(), validation, reference,
+				seed -> new PatchDataSetIterator(sampler, config.batchSize(), config.stepsPerEpoch(), seed, preparation), null);
+	}
+
+	/**
+	 * The training Z-stacks (every channel and time point a volume), their 3D patches and the method's preparation of
+	 * them; pooling in Z as the key says, or as the images' voxel size suggests.
+	 */
+	private TrainingData volumes() throws IOException {
+		VolumeDegradation degradation = config.degraded() == null && !config.method().selfSupervised()
+				? VolumeDegradations.of(config.degradation(), config.blurSigmaZ()) : null;
+		List<TrainingVolume> volumes = switch (config.method()) {
+			case SUPERVISED -> TrainingVolumes.load(config.images(), config.degraded(), degradation, TrainingConfig.NORMALIZATION, config.seed());
+			case NOISE2VOID -> TrainingVolumes.loadNoisy(config.images(), null, config.clean(), TrainingConfig.NORMALIZATION);
+			case NOISE2NOISE -> TrainingVolumes.loadNoisy(config.images(), config.degraded(), config.clean(), TrainingConfig.NORMALIZATION);
+			case NEIGHBOR2NEIGHBOR -> throw new IllegalStateException("TrainingConfig refuses neighbor2neighbor for Z-stacks");
+		};
+		boolean poolZ;
+		if (config.poolZ() != null) {
+			poolZ = config.poolZ();
+			listener.log("Pooling in Z: " + poolZ + " (pool_z)");
+		} else {
+			VoxelSize.PoolZSuggestion suggested = TrainingVolumes.suggestPoolZ(volumes);
+			poolZ = suggested.poolZ();
+			listener.log("Pooling in Z: " + poolZ + " (" + suggested.description() + "; pool_z=true or false overrides)");
+		}
+		int multipleZ = poolZ ? 1 << config.depth() : 1;
+		if (config.patchDepth() % multipleZ != 0)
+			throw new IllegalArgumentException("patch_depth " + config.patchDepth() + " must be a multiple of 2^depth = " + multipleZ
+					+ " when the network pools in Z; try patch_depth=" + ((config.patchDepth() / multipleZ + 1) * multipleZ) + " or pool_z=false");
+		VolumePatchSampler sampler = new VolumePatchSampler(volumes, new VolumePatchSampler.PatchShape(config.patchSize(), config.patchDepth()),
+				degradation, config.validationFraction(), config.seed());
+		VolumePairPreparation preparation = switch (config.method()) {
+			case NOISE2VOID -> new BlindSpotMasker3D(config.masking());
+			case NOISE2NOISE -> VolumePairPreparation.RANDOM_DIRECTION;
+			default -> VolumePairPreparation.NONE;
+		};
+		Random validationRng = new Random(config.seed() ^ 0x2545F4914F6CDD1DL);
+		List<VolumePatchSampler.Pair> validationPairs = sampler.validation().stream()
+				.map(p -> config.method() == TrainingMethod.NOISE2VOID ? preparation.prepare(p, validationRng) : p).toList();
+		return new TrainingData(volumes.stream().map(TrainingVolume::name).toList(), "volume(s)", sampler.channels(), sampler.trainingCells(),
+				validationPairs.size(), config.patchDepth() + "x" + config.patchSize() + "x" + config.patchSize(), volumeBatches(validationPairs),
+				volumeBatches(sampler.referenceValidation()),
+				seed -> new VolumePatchDataSetIterator(sampler, config.batchSize(), config.stepsPerEpoch(), seed, preparation), poolZ);
+	}
+
+	/** Fixed volume pairs in batches of {@link #VALIDATION_BATCH}. */
+	private static List<DataSet> volumeBatches(List<VolumePatchSampler.Pair> pairs) {
+		List<DataSet> out = new ArrayList<>();
+		for (int i = 0; i < pairs.size(); i += VALIDATION_BATCH)
+			out.add(VolumePatchDataSetIterator.toDataSet(pairs.subList(i, Math.min(pairs.size(), i + VALIDATION_BATCH))));
+		return out;
 	}
 
 	/**
@@ -403,7 +470,7 @@ public final class Trainer {
 	}
 
 	/** The model file's metadata; its training record holds the run so far, as {@code result} gives it. */
-	private ModelInfo modelInfo(UNetSpec spec, int planes, PatchSampler sampler, Result result) {
+	private ModelInfo modelInfo(UNetSpec spec, TrainingData data, Result result) {
 		Map<String, Object> training = new LinkedHashMap<>();
 		training.put("images", config.images().toAbsolutePath().normalize().toString());
 		training.put("image_files", imageNames); // the data, by name: the folder alone does not say what was in it
@@ -422,9 +489,10 @@ public final class Trainer {
 		}
 		if (config.method() == TrainingMethod.NOISE2NOISE) training.put("partners", config.degraded().toAbsolutePath().normalize().toString());
 		if (config.clean() != null) training.put("clean", config.clean().toAbsolutePath().normalize().toString());
-		training.put("planes", planes);
-		training.put("validation_patches", sampler.validation().size());
+		training.put(data.volumes() ? "volumes" : "planes", data.names().size());
+		training.put("validation_patches", data.validationPatches());
 		training.put("patch_size", config.patchSize());
+		if (data.volumes()) training.put("patch_depth", config.patchDepth());
 		training.put("batch_size", config.batchSize());
 		training.put("epochs", config.epochs());
 		training.put("epochs_done", result.history().size());

@@ -153,7 +153,7 @@ class CommandsTest {
 		Map<String, Object> keys = new java.util.HashMap<>(Map.of("method", "noise2void", "images", noisy.toString(), "clean", clean.toString(),
 				"model_out", model.toString(), "patch_size", 32, "batch_size", 4, "epochs", 1, "steps_per_epoch", 3, "depth", 2, "base_filters", 4));
 		keys.putAll(Map.of("masked_fraction", 0.01, "mask_neighbourhood", 7, "mask_replacement", "median", "struct_mask", "vertical",
-				"struct_mask_span", 3, "top_skip", false, "blur_pool", true));
+				"struct_mask_span", 3, "top_skip", false, "blur_pool", true, "direct", true));
 		CommandModule m = run(TrainCommand.class, keys);
 		assertFalse(m.isCanceled(), m.getCancelReason());
 		ModelFile file = ModelFile.read(model);
