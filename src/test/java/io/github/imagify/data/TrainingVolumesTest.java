@@ -145,6 +145,9 @@ class TrainingVolumesTest {
 		ImageFiles.write(TestVolumes.hyperstack("a", 2, 32, scenes[0], scenes[1]), other.resolve("a.tif"));
 		IOException e = assertThrows(IOException.class, () -> TrainingVolumes.load(clean, other, null, Normalization.DEFAULT, 1));
 		assertTrue(e.getMessage().contains("differ in dimensions or type"), e.getMessage());
+		Path sixteen = Files.createDirectories(dir.resolve("sixteen")); // a 16-bit acquisition beside its 32-bit truth pairs up
+		TestVolumes.write(scenes[1], sixteen.resolve("a.tif"), 16);
+		assertEquals(scenes[0].depth(), TrainingVolumes.load(clean, sixteen, null, Normalization.DEFAULT, 1).get(0).depth());
 		IOException same = assertThrows(IOException.class, () -> TrainingVolumes.loadNoisy(clean, clean, null, Normalization.DEFAULT));
 		assertTrue(same.getMessage().contains("is the same image as"), same.getMessage());
 	}
