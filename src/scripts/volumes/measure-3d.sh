@@ -11,14 +11,14 @@ mkdir -p "$work"
 src/scripts/volumes/write-test-volumes.sh "$work/train" 4 20 32 128 1 > /dev/null
 src/scripts/volumes/write-test-volumes.sh "$work/test" 2 20 32 128 101 > /dev/null
 run() { java -Xmx8g -jar target/imagify.jar --run "$@"; }
-seconds() { unzip -p "$1" imagify.json | grep -o '"seconds":[0-9]*' | cut -d: -f2; }
+seconds() { unzip -p "$1" imagify.json | grep -o '"seconds": *[0-9]*' | grep -o '[0-9]*$'; }
 pairs="images='$work/train/clean',degraded='$work/train/noisy',depth=2,base_filters=16,learning_rate=0.001,restart=true,seed=5"
-run "Imagify Train" "$pairs,dims='3d',patch_size=32,patch_depth=16,batch_size=4,epochs=12,steps_per_epoch=40,model_out='$work/unet3d.zip'" | tee "$work/unet3d.log"
+run "Imagify Train" "$pairs,dims='3d',patch_size=32,patch_planes=16,batch_size=4,epochs=12,steps_per_epoch=40,model_out='$work/unet3d.zip'" | tee "$work/unet3d.log"
 t3=$(seconds "$work/unet3d.zip")
-# the 2D model gets the 3D model's training time: one probe epoch gives its epoch time
-run "Imagify Train" "$pairs,patch_size=64,batch_size=8,epochs=1,steps_per_epoch=40,model_out='$work/probe2d.zip'" > /dev/null
+# the 2D model gets the 3D model's training time: a 3-epoch probe gives its epoch time (the first epoch is slower)
+run "Imagify Train" "$pairs,patch_size=64,batch_size=8,epochs=3,steps_per_epoch=40,model_out='$work/probe2d.zip'" > /dev/null
 t2=$(seconds "$work/probe2d.zip")
-epochs2=$(( t3 / (t2 > 0 ? t2 : 1) ))
+epochs2=$(( 3 * t3 / (t2 > 0 ? t2 : 1) ))
 run "Imagify Train" "$pairs,patch_size=64,batch_size=8,epochs=$epochs2,steps_per_epoch=40,model_out='$work/unet2d.zip'" | tee "$work/unet2d.log"
 echo "training seconds: 3D $t3, 2D $(seconds "$work/unet2d.zip") ($epochs2 epochs)"
 for m in unet3d unet2d denoise-gray; do

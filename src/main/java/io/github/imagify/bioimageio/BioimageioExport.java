@@ -85,6 +85,8 @@ public final class BioimageioExport {
 		if (info.condition() != null) // its input holds the blur sigma or the luminance in one more channel, which no bioimage.io consumer fills
 			throw new IllegalArgumentException("Model '" + info.name() + "' is told the " + info.condition().replace('_', ' ')
 					+ " beside the image, which bioimage.io's single image input cannot carry; export a blind model");
+		if (info.is3d()) // its axes would be z, y, x with a halo in Z, which this package writer does not write yet
+			throw new IllegalArgumentException("Model '" + info.name() + "' is a 3D model; exporting 3D models to bioimage.io is not available yet: restore Z-stacks with Imagify Denoise");
 		int opset = opset(model.onnx());
 		double low = info.normalization().lowPercentile(), high = info.normalization().highPercentile();
 		if (!(high > 1))

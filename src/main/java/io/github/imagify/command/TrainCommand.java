@@ -126,7 +126,7 @@ public class TrainCommand extends ContextCommand {
 	private String dims = "2d";
 
 	@Parameter(label = "3d: patch depth (planes)", persist = false, required = false)
-	private int patch_depth = TrainingConfig.DEFAULT_PATCH_DEPTH;
+	private int patch_planes = TrainingConfig.DEFAULT_PATCH_DEPTH;
 
 	@Parameter(label = "3d: pool in Z", persist = false, required = false, choices = { "auto", "true", "false" },
 			description = "auto: pool in Z unless the voxel depth is 2 or more pixel widths (the images' calibration)")
@@ -207,7 +207,7 @@ public class TrainCommand extends ContextCommand {
 					.degradationKeys(degradation, blur_sigma, noise_sigma, poisson_peak, factor, noise_sigma_draw)
 					.masking(new BlindSpotMasking(masked_fraction, mask_neighbourhood, mask_replacement, struct_mask, struct_mask_span))
 					.jointChannels(joint_channels).topSkip(top_skip).blurPool(blur_pool).consistencyWeight(consistency_weight)
-					.dims(dims).patchDepth(patch_depth).poolZ(pool_z).blurSigmaZ(blur_sigma_z)
+					.dims(dims).patchDepth(patch_planes).poolZ(pool_z).blurSigmaZ(blur_sigma_z)
 					.patchSize(patch_size).batchSize(batch_size).epochs(epochs).stepsPerEpoch(steps_per_epoch).learningRate(learning_rate)
 					.depth(depth).baseFilters(base_filters).dropout(dropout).residual(!direct).seed(seed).modelName(model_name).resume(!restart)
 					.asGrey(as_grey).startFrom(start_from).blurKnown(blur_known).refineConvs(refine_convs).asOpponent(as_opponent)

@@ -55,7 +55,8 @@ public final class TrainingImages {
 				degraded = sameNamed(degradedFolder, file, asGrey);
 				if (degraded == null)
 					throw new IOException("Pairs mode: no degraded image named " + file.getFileName() + " in " + degradedFolder);
-				if (!sameShape(degraded, clean) || degraded.getType() != clean.getType())
+				// bit depths may differ (a 16-bit acquisition and its 32-bit truth): both are read as floats
+				if (!sameShape(degraded, clean) || (degraded.getType() == ImagePlus.COLOR_RGB) != (clean.getType() == ImagePlus.COLOR_RGB))
 					throw new IOException("Pairs mode: " + degradedFolder.resolve(file.getFileName()) + " and " + file + " differ in size or type");
 				if (samePixels(degraded, clean)) // nothing to restore: the validation loss would be 0 and its PSNR infinite
 					throw new IOException("Pairs mode: " + degradedFolder.resolve(file.getFileName()) + " is the same image as " + file

@@ -129,7 +129,7 @@ public final class TrainingVolumes {
 			throw new IOException(file.getFileName() + " is RGB; 3D training reads 8-, 16- or 32-bit Z-stacks: convert it to a composite of channels"
 					+ " (Image > Color > Make Composite) or to grey");
 		if (imp.getNSlices() < 2)
-			throw new IOException(file.getFileName() + " has a single Z plane (" + dimensions(imp) + "); 3D training needs Z-stacks of at least patch_depth"
+			throw new IOException(file.getFileName() + " has a single Z plane (" + dimensions(imp) + "); 3D training needs Z-stacks of at least patch_planes"
 					+ " planes: give Z-stacks, check Image > Properties if its planes are Z but recorded as time points or channels, or train a 2D model");
 		return imp;
 	}

@@ -12,18 +12,18 @@ import io.github.imagify.image.VolumeSymmetries;
 /**
  * Cuts (degraded, clean) 3D patch pairs out of training volumes, as {@link PatchSampler} cuts planes.
  * <p>
- * The 90/10 split leaks no voxel: every volume is divided into a 3D grid of patch-sized cells ({@code patch_depth}
+ * The 90/10 split leaks no voxel: every volume is divided into a 3D grid of patch-sized cells ({@code patch_planes}
  * planes x {@code patch_size} x {@code patch_size}), a seeded share of all cells become the fixed validation patches,
  * and training patches are cropped at random positions whose box overlaps no validation cell, then turned/mirrored in
  * XY and mirrored in Z, and degraded afresh each time (with context around the patch in XY and Z for a blur).
  */
 public final class VolumePatchSampler {
 
-	/** The patch's side in X and Y ({@code patch_size}) and its planes ({@code patch_depth}). */
+	/** The patch's side in X and Y ({@code patch_size}) and its planes ({@code patch_planes}). */
 	public record PatchShape(int size, int depth) {
 		public PatchShape {
 			if (size < 8) throw new IllegalArgumentException("patch_size must be at least 8, got " + size);
-			if (depth < 1) throw new IllegalArgumentException("patch_depth must be at least 1, got " + depth);
+			if (depth < 1) throw new IllegalArgumentException("patch_planes must be at least 1, got " + depth);
 		}
 	}
 
@@ -65,7 +65,7 @@ public final class VolumePatchSampler {
 			throw new IllegalArgumentException("Training volumes differ in channels; give volumes of one kind");
 		for (TrainingVolume v : volumes)
 			if (v.depth() < shape.depth())
-				throw new IllegalArgumentException(v.name() + " has " + v.depth() + " Z planes, fewer than patch_depth " + shape.depth() + "; use patch_depth <= "
+				throw new IllegalArgumentException(v.name() + " has " + v.depth() + " Z planes, fewer than patch_planes " + shape.depth() + "; use patch_planes <= "
 						+ v.depth() + " or leave out stacks with fewer than " + shape.depth() + " planes");
 		this.volumes = volumes;
 		this.size = shape.size();
@@ -85,8 +85,8 @@ public final class VolumePatchSampler {
 			largest = Math.max(largest, Math.min(v.height(), v.width()));
 		}
 		if (cells.size() < 2)
-			throw new IllegalArgumentException("patch_size " + size + " x patch_depth " + depth + " leaves " + cells.size() + " patch(es) in the training stacks"
-					+ " (largest fits " + largest + " px in XY); use a smaller patch_size or patch_depth, or more/larger stacks");
+			throw new IllegalArgumentException("patch_size " + size + " x patch_planes " + depth + " leaves " + cells.size() + " patch(es) in the training stacks"
+					+ " (largest fits " + largest + " px in XY); use a smaller patch_size or patch_planes, or more/larger stacks");
 		Collections.shuffle(cells, new Random(seed));
 		int nValidation = Math.max(1, (int) Math.round(cells.size() * validationFraction));
 		List<Cell> validationCells = cells.subList(0, nValidation);

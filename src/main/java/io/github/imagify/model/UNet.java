@@ -72,7 +72,7 @@ public final class UNet {
 	 */
 	public static ComputationGraph build(UNetSpec spec, int patchSize, double learningRate, long seed) {
 		if (spec.is3d())
-			throw new IllegalArgumentException("A 3D U-Net (dims 3) needs a patch depth: build it with a patch_depth");
+			throw new IllegalArgumentException("A 3D U-Net (dims 3) needs a patch depth in planes (patch_planes)");
 		return build(spec, patchSize, 1, learningRate, seed);
 	}
 
@@ -90,8 +90,8 @@ public final class UNet {
 			throw new IllegalArgumentException("patch_size must be a positive multiple of " + spec.sizeMultiple() +
 				" (2^depth), got " + patchSize);
 		if (spec.is3d() ? patchDepth <= 0 || patchDepth % spec.sizeMultipleZ() != 0 : patchDepth != 1)
-			throw new IllegalArgumentException(spec.is3d() ? "patch_depth must be a positive multiple of " + spec.sizeMultipleZ() +
-				(spec.poolZ() ? " (2^depth, as pooling halves Z)" : "") + ", got " + patchDepth : "patch_depth applies to 3D models only, got " + patchDepth);
+			throw new IllegalArgumentException(spec.is3d() ? "patch_planes must be a positive multiple of " + spec.sizeMultipleZ() +
+				(spec.poolZ() ? " (2^depth, as pooling halves Z)" : "") + ", got " + patchDepth : "patch_planes applies to 3D models only, got " + patchDepth);
 		if (!(learningRate > 0) || Double.isInfinite(learningRate))
 			throw new IllegalArgumentException("learning_rate must be a finite number > 0, got " + learningRate);
 

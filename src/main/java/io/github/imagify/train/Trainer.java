@@ -116,7 +116,12 @@ public final class Trainer {
 
 	private Result trainTheNetwork() throws IOException {
 		startModel = config.startFrom() == null ? null : BundledModels.resolve(config.startFrom()); // a wrong name fails before images load
-		TrainingData data = config.is3d() ? volumes() : planes();
+		OneDnn.enable(); // before DL4J builds any layer
+		// the validation batches are ND4J arrays: ND4J loads first, quietly and on our class loader (Fiji's may not see it)
+		TrainingData data = PluginClassLoader.asContext(() -> {
+			Nd4jNatives.load();
+			return config.is3d() ? volumes() : planes();
+		});
 		imageNames = data.names();
 		UNetSpec spec = new UNetSpec(data.channels(), config.depth(), config.baseFilters(), config.dropout(), config.residual(), 1.0,
 				config.blurKnown() ? UNetSpec.BLUR_SIGMA : config.luminanceGuide() ? UNetSpec.LUMINANCE : null, config.refineConvs(), config.topSkip(), config.blurPool());
@@ -125,7 +130,6 @@ public final class Trainer {
 		listener.log(String.format("Training on %d %s from %s: %d training region(s), %d validation patch(es) of %s, %s", data.names().size(), data.unit(),
 				config.images(), data.trainingCells(), data.validationPatches(), data.patchShape(), describeData()));
 
-		OneDnn.enable(); // before DL4J builds any layer
 		Checkpoint checkpoint = new Checkpoint(config.modelOut());
 		String settings = new com.google.gson.Gson().toJson(config.resumeKey());
 		Start begin = start(spec, checkpoint, settings);
@@ -364,8 +368,8 @@ public final class Trainer {
 		}
 		int multipleZ = poolZ ? 1 << config.depth() : 1;
 		if (config.patchDepth() % multipleZ != 0)
-			throw new IllegalArgumentException("patch_depth " + config.patchDepth() + " must be a multiple of 2^depth = " + multipleZ
-					+ " when the network pools in Z; try patch_depth=" + ((config.patchDepth() / multipleZ + 1) * multipleZ) + " or pool_z=false");
+			throw new IllegalArgumentException("patch_planes " + config.patchDepth() + " must be a multiple of 2^depth = " + multipleZ
+					+ " when the network pools in Z; try patch_planes=" + ((config.patchDepth() / multipleZ + 1) * multipleZ) + " or pool_z=false");
 		VolumePatchSampler sampler = new VolumePatchSampler(volumes, new VolumePatchSampler.PatchShape(config.patchSize(), config.patchDepth()),
 				degradation, config.validationFraction(), config.seed());
 		VolumePairPreparation preparation = switch (config.method()) {
@@ -492,7 +496,7 @@ public final class Trainer {
 		training.put(data.volumes() ? "volumes" : "planes", data.names().size());
 		training.put("validation_patches", data.validationPatches());
 		training.put("patch_size", config.patchSize());
-		if (data.volumes()) training.put("patch_depth", config.patchDepth());
+		if (data.volumes()) training.put("patch_planes", config.patchDepth());
 		training.put("batch_size", config.batchSize());
 		training.put("epochs", config.epochs());
 		training.put("epochs_done", result.history().size());

@@ -154,7 +154,7 @@ public record TrainingConfig(Path images, Path degraded, DegradationSpec degrada
 	/** What 3D training does not offer (yet), each refused with the key to change. */
 	private static void check3d(TrainingMethod method, int patchDepth, boolean blurPool, String startFrom, boolean blurKnown, boolean asOpponent,
 			boolean luminanceGuide) {
-		if (patchDepth < 1 || patchDepth > 256) throw new IllegalArgumentException("patch_depth must be 1..256 planes, got " + patchDepth);
+		if (patchDepth < 1 || patchDepth > 256) throw new IllegalArgumentException("patch_planes must be 1..256 planes, got " + patchDepth);
 		if (method == TrainingMethod.NEIGHBOR2NEIGHBOR)
 			throw new IllegalArgumentException("method='neighbor2neighbor' trains on planes only; for Z-stacks use method='noise2void', or dims='2d'");
 		List<String> keys = new ArrayList<>();
@@ -218,7 +218,7 @@ public record TrainingConfig(Path images, Path degraded, DegradationSpec degrada
 		if (method == TrainingMethod.NEIGHBOR2NEIGHBOR) m.put("consistency_weight", consistencyWeight);
 		if (dims == 3) {
 			m.put("dims", 3);
-			m.put("patch_depth", patchDepth);
+			m.put("patch_planes", patchDepth);
 			m.put("pool_z", poolZ == null ? "auto" : poolZ.toString());
 			m.put("blur_sigma_z", blurSigmaZ);
 		}
@@ -337,7 +337,7 @@ public record TrainingConfig(Path images, Path degraded, DegradationSpec degrada
 		public TrainingConfig build() {
 			List<String> zKeys = new ArrayList<>();
 			if (dims != 3) {
-				if (patchDepth != DEFAULT_PATCH_DEPTH) zKeys.add("patch_depth");
+				if (patchDepth != DEFAULT_PATCH_DEPTH) zKeys.add("patch_planes");
 				if (poolZ != null) zKeys.add("pool_z");
 				if (blurSigmaZ != null && !blurSigmaZ.isBlank()) zKeys.add("blur_sigma_z");
 			}

@@ -62,4 +62,28 @@ class MacroScriptsTest {
 			assertEquals(96, restored.getWidth());
 		}
 	}
+
+	/**
+	 * train_3d.ijm: noise2void in 3D on a folder of noisy 16-bit Z-stacks (calibrated, so the log says whether it pools
+	 * in Z), then every stack restored as a volume, with its dimensions and calibration.
+	 */
+	@Test
+	void train3dTrainsOnNoisyStacksAndRestoresThem() throws Exception {
+		Path noisy = Files.createDirectory(dir.resolve("stacks")), model = dir.resolve("3d.zip"), out = dir.resolve("restored");
+		for (int i = 0; i < 2; i++)
+			io.github.imagify.testing.TestVolumes.write(io.github.imagify.testing.TestVolumes.filamentsAndBlobs(
+					io.github.imagify.testing.TestVolumes.Spec.of(i).withSize(16, 40, 40)).noisy(), noisy.resolve("stack" + i + ".tif"), 16);
+		String script = Files.readString(Path.of("macros/train_3d.ijm"));
+		new Interpreter().run("setBatchMode(true);\n" + script, noisy + "," + model + "," + out + ",1");
+		assertEquals(List.of(), errors);
+		io.github.imagify.modelfile.ModelFile file = io.github.imagify.modelfile.ModelFile.read(model);
+		assertTrue(file.info().is3d());
+		assertEquals("noise2void", file.info().training().get("method"));
+		for (int i = 0; i < 2; i++) {
+			ImagePlus restored = ImageFiles.read(out.resolve("stack" + i + ".tif"));
+			assertEquals(16, restored.getNSlices());
+			assertEquals(40, restored.getWidth());
+			assertEquals(0.3, restored.getCalibration().pixelDepth, 1e-9);
+		}
+	}
 }

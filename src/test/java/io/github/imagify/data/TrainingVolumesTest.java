@@ -123,7 +123,7 @@ class TrainingVolumesTest {
 		List<TrainingVolume> volumes = TrainingVolumes.load(thin, null, NOISE, Normalization.DEFAULT, 1);
 		IllegalArgumentException shallow = assertThrows(IllegalArgumentException.class,
 				() -> new VolumePatchSampler(volumes, new VolumePatchSampler.PatchShape(16, 16), NOISE, 0.1, 1));
-		assertEquals("thin.tif has 8 Z planes, fewer than patch_depth 16; use patch_depth <= 8 or leave out stacks with fewer than 16 planes", shallow.getMessage());
+		assertEquals("thin.tif has 8 Z planes, fewer than patch_planes 16; use patch_planes <= 8 or leave out stacks with fewer than 16 planes", shallow.getMessage());
 	}
 
 	@Test

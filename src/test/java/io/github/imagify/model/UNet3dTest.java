@@ -86,8 +86,8 @@ class UNet3dTest {
 
 	@Test
 	void patchDepthMustFitThePooling() {
-		assertMessage("patch_depth", () -> UNet.build(PLANE.withDims(3, true), 16, 6, 1e-3, 1));
-		assertMessage("patch_depth", () -> UNet.build(PLANE, 16, 8, 1e-3, 1));
+		assertMessage("patch_planes", () -> UNet.build(PLANE.withDims(3, true), 16, 6, 1e-3, 1));
+		assertMessage("patch_planes", () -> UNet.build(PLANE, 16, 8, 1e-3, 1));
 		assertMessage("patch depth", () -> UNet.build(PLANE.withDims(3, false), 16, 1e-3, 1));
 	}
 

@@ -785,7 +785,7 @@ class TrainerTest {
 		ModelFile model = ModelFile.read(out);
 		assertTrue(model.info().is3d());
 		assertEquals(false, model.info().network().get("pool_z"));
-		assertEquals(8.0, model.info().training().get("patch_depth"));
+		assertEquals(8.0, model.info().training().get("patch_planes"));
 
 		TestVolumes.Volumes unseen = TestVolumes.filamentsAndBlobs(TestVolumes.Spec.of(99).withSize(16, 48, 48).withPeak(20));
 		FloatVolume restored;
@@ -809,7 +809,7 @@ class TrainerTest {
 	void zStackKeysAreRefusedWhereTheyDoNotApply() {
 		Path images = dir.resolve("x"), out = dir.resolve("m.zip");
 		DegradationSpec noise = DegradationSpec.of("gaussian_noise", "", "25", 0, 2);
-		assertMessage("patch_depth, pool_z apply to Z-stacks only; set dims='3d' to train a 3D model, or leave them out",
+		assertMessage("patch_planes, pool_z apply to Z-stacks only; set dims='3d' to train a 3D model, or leave them out",
 				tiny(images, noise, out).patchDepth(8).poolZ("false"));
 		assertMessage("method='neighbor2neighbor' trains on planes only; for Z-stacks use method='noise2void', or dims='2d'",
 				tinyNeighbor2Neighbor(images, out).dims("3d"));
