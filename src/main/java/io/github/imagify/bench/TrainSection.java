@@ -71,6 +71,22 @@ final class TrainSection {
 			double neighbour = Measure.median(neighbourSeconds);
 			out.println(String.format("train: neighbor2neighbor, same patches (steps on %dx%d sub-images): step %s, %.3f x the supervised step",
 					patch / 2, patch / 2, Measure.describe(neighbourSeconds), neighbour / seconds));
+			// a 3D U-Net of the same depth and filters on Z-stacks (pooling in Z: the stacks are not calibrated), per voxel
+			Path stacks = Files.createDirectories(folder.resolve("stacks"));
+			for (int i = 0; i < 2; i++) {
+				ij.ImageStack stack = new ij.ImageStack(128, 128);
+				for (int z = 0; z < 32; z++) stack.addSlice(Inputs.clean8(128, 100L * i + z).getProcessor());
+				ImageFiles.write(new ij.ImagePlus("stack" + i, stack), stacks.resolve("stack" + i + ".tif"));
+			}
+			int volumePatch = 32, planes = 16, volumeBatch = 4;
+			double[] volumeSeconds = stepSeconds(shape.get().images(stacks).dims("3d").patchSize(volumePatch).patchDepth(planes).batchSize(volumeBatch)
+					.degradation(DegradationSpec.fromMap(info.degradation())).build(), warmUp, steps, out);
+			double volume = Measure.median(volumeSeconds);
+			double voxelRatio = (volume / ((double) volumeBatch * planes * volumePatch * volumePatch)) / (seconds / ((double) batch * patch * patch));
+			out.println(String.format("train: 3D U-Net, batch %d of %dx%dx%d patches: step %s, %.2f x the 2D step's time per pixel", volumeBatch, planes,
+					volumePatch, volumePatch, Measure.describe(volumeSeconds), voxelRatio));
+			figures.put("train_3d_step_s", volume);
+			figures.put("train_3d_per_voxel_ratio", voxelRatio);
 			figures.put("train_data_s", data);
 			figures.put("train_data_step_ratio", data / seconds);
 			figures.put("train_batch", (double) batch);
