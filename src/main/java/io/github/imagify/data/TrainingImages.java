@@ -55,8 +55,7 @@ public final class TrainingImages {
 				degraded = sameNamed(degradedFolder, file, asGrey);
 				if (degraded == null)
 					throw new IOException("Pairs mode: no degraded image named " + file.getFileName() + " in " + degradedFolder);
-				// bit depths may differ (a 16-bit acquisition and its 32-bit truth): both are read as floats
-				if (!sameShape(degraded, clean) || (degraded.getType() == ImagePlus.COLOR_RGB) != (clean.getType() == ImagePlus.COLOR_RGB))
+				if (!sameShape(degraded, clean) || !pairable(degraded, clean))
 					throw new IOException("Pairs mode: " + degradedFolder.resolve(file.getFileName()) + " and " + file + " differ in size or type");
 				if (samePixels(degraded, clean)) // nothing to restore: the validation loss would be 0 and its PSNR infinite
 					throw new IOException("Pairs mode: " + degradedFolder.resolve(file.getFileName()) + " is the same image as " + file
@@ -178,6 +177,14 @@ public final class TrainingImages {
 						+ ": there is nothing to learn from it; remove it from the folder");
 		}
 		return images;
+	}
+
+	/**
+	 * Whether a degraded image and its clean one hold the same kind of pixels: their bit depths may differ (a 16-bit
+	 * acquisition and its 32-bit truth are both read as floats), but not RGB against grey.
+	 */
+	static boolean pairable(ImagePlus degraded, ImagePlus clean) {
+		return (degraded.getType() == ImagePlus.COLOR_RGB) == (clean.getType() == ImagePlus.COLOR_RGB);
 	}
 
 	/** Names of an RGB image's channels, as the planes split from it are named. */

@@ -46,8 +46,7 @@ public final class TrainingVolumes {
 				degraded = TrainingImages.sameNamed(degradedFolder, file, false);
 				if (degraded == null)
 					throw new IOException("Pairs mode: no degraded image named " + file.getFileName() + " in " + degradedFolder);
-				// bit depths may differ (a 16-bit acquisition and its 32-bit truth): both are read as floats
-				if (!sameDimensions(degraded, clean) || (degraded.getType() == ImagePlus.COLOR_RGB) != (clean.getType() == ImagePlus.COLOR_RGB))
+				if (!sameDimensions(degraded, clean) || !TrainingImages.pairable(degraded, clean))
 					throw new IOException("Pairs mode: " + degradedFolder.resolve(file.getFileName()) + " (" + dimensions(degraded) + ") and " + file + " ("
 							+ dimensions(clean) + ") differ in dimensions or type");
 				if (TrainingImages.samePixels(degraded, clean)) // nothing to restore: the validation PSNR would be infinite
