@@ -36,6 +36,9 @@ import io.github.imagify.train.TrainingMethod;
  */
 final class TrainSection {
 
+	/** The 3D step's shape: batches of 4 patches of 16 planes of 32x32. */
+	static final int VOLUME_BATCH = 4, VOLUME_PLANES = 16, VOLUME_PATCH = 32;
+
 	private TrainSection() {}
 
 	static void run(ModelInfo info, int patch, int batch, int warmUp, int steps, double flopsPerPixel, Map<String, Double> figures,
@@ -78,7 +81,7 @@ final class TrainSection {
 				for (int z = 0; z < 32; z++) stack.addSlice(Inputs.clean8(128, 100L * i + z).getProcessor());
 				ImageFiles.write(new ij.ImagePlus("stack" + i, stack), stacks.resolve("stack" + i + ".tif"));
 			}
-			int volumePatch = 32, planes = 16, volumeBatch = 4;
+			int volumePatch = VOLUME_PATCH, planes = VOLUME_PLANES, volumeBatch = VOLUME_BATCH;
 			double[] volumeSeconds = stepSeconds(shape.get().images(stacks).dims("3d").patchSize(volumePatch).patchDepth(planes).batchSize(volumeBatch)
 					.degradation(DegradationSpec.fromMap(info.degradation())).build(), warmUp, steps, out);
 			double volume = Measure.median(volumeSeconds);

@@ -58,5 +58,10 @@ class BenchmarkSmokeTest {
 		assertEquals(train.get("train_n2v_step_s") / train.get("train_step_s"), train.get("train_n2v_step_ratio"), 1e-9);
 		assertTrue(figures.get("train_profile_default_malloc_step_s") > 0, "the run with glibc's defaults is measured too");
 		assertTrue(printed.contains("with glibc's default malloc thresholds"), printed);
+		// the 3D U-Net's step from the same log: its 3D convolutions are oneDNN's, and take part of its step
+		assertTrue(printed.contains("train_profile: 3D U-Net"), printed);
+		double volumeConvolutions = figures.get("train_profile_3d_convolution_share");
+		assertTrue(volumeConvolutions > 0 && volumeConvolutions <= figures.get("train_profile_3d_onednn_share"), figures.toString());
+		assertTrue(figures.get("train_profile_3d_step_s") > 0);
 	}
 }
