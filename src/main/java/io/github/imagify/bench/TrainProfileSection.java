@@ -30,6 +30,7 @@ final class TrainProfileSection {
 
 	private static final Pattern WINDOW = Pattern.compile("train: timed steps from (\\d+) to (\\d+) ms since 1970");
 	private static final Pattern STEP = Pattern.compile("train: .* step median ([0-9.]+) s");
+	private static final Pattern VOLUME_SHAPE = Pattern.compile("(^|_)id\\d+od\\d+");
 	private static final Pattern STEP_3D = Pattern.compile("train: 3D U-Net.* step median ([0-9.]+) s");
 
 	private TrainProfileSection() {}
@@ -57,6 +58,9 @@ final class TrainProfileSection {
 		figures.put("train_profile_3d_step_s", volume.stepSeconds);
 		figures.put("train_profile_3d_onednn_share", volumeOnednn / steps / (volume.stepSeconds * 1000));
 		figures.put("train_profile_3d_convolution_share", volume.share("convolution", steps));
+		figures.put("train_profile_3d_volume_convolution_calls", (double) volume.volumeConvolutions);
+		figures.put("train_profile_3d_convolution_calls", (double) volume.convolutions);
+		figures.put("train_profile_volume_convolution_calls", (double) profile.volumeConvolutions);
 	}
 
 	/** Prints where one step's time goes, by kind of oneDNN primitive and outside oneDNN; returns oneDNN's milliseconds. */
@@ -70,7 +74,8 @@ final class TrainProfileSection {
 		double outside = Math.max(stepMs - onednn / steps, 0);
 		out.println(String.format("train_profile:   %-44s %6.3f s  %4.1f %%", "outside oneDNN (DL4J, its own ops, Adam)", outside / 1000,
 				100 * outside / stepMs));
-		out.println(String.format("train_profile:   of the convolutions, Winograd kernels (oneDNN's choice): %.3f s per step", profile.winogradMs / steps / 1000));
+		out.println(String.format("train_profile:   of the convolutions, Winograd kernels (oneDNN's choice): %.3f s per step; %d of %d convolution calls 3D",
+				profile.winogradMs / steps / 1000, profile.volumeConvolutions, profile.convolutions));
 		return onednn;
 	}
 
@@ -95,7 +100,7 @@ final class TrainProfileSection {
 	}
 
 	/** oneDNN's execution times summed by kind over the timed window, and the child's median step time. */
-	record Profile(Map<String, Double> onednnMs, double winogradMs, double stepSeconds) {
+	record Profile(Map<String, Double> onednnMs, double winogradMs, double stepSeconds, int convolutions, int volumeConvolutions) {
 
 		static final String REORDER = "layout reorders (NCHW <-> blocked)";
 
@@ -120,6 +125,7 @@ final class TrainProfileSection {
 					"transposed convolution (all passes)", "max pooling (all passes)", "concatenation"))
 				ms.put(kind, 0.0);
 			double winograd = 0;
+			int convolutions = 0, volumeConvolutions = 0;
 			for (String line : lines) {
 				// dnnl_verbose,<timestamp ms>,exec,cpu,<primitive>,<implementation>,<prop_kind>,...,<exec ms>
 				String[] f = line.split(",");
@@ -135,9 +141,14 @@ final class TrainProfileSection {
 				String kind = kind(f[4], f[6]);
 				ms.merge(kind, took, Double::sum);
 				if (f[5].contains("wino")) winograd += took;
+				if (f[4].endsWith("convolution")) {
+					convolutions++;
+					// the problem's shape, e.g. mb4_ic16oc16_id16od16kd3..._ih32..., has an input depth in 3D only
+					if (VOLUME_SHAPE.matcher(f[f.length - 2]).find()) volumeConvolutions++;
+				}
 			}
 			ms.values().removeIf(v -> v == 0);
-			return new Profile(ms, winograd, step);
+			return new Profile(ms, winograd, step, convolutions, volumeConvolutions);
 		}
 
 		/** The share of a step that the kinds whose names start with {@code kind} took. */

@@ -63,5 +63,9 @@ class BenchmarkSmokeTest {
 		double volumeConvolutions = figures.get("train_profile_3d_convolution_share");
 		assertTrue(volumeConvolutions > 0 && volumeConvolutions <= figures.get("train_profile_3d_onednn_share"), figures.toString());
 		assertTrue(figures.get("train_profile_3d_step_s") > 0);
+		// oneDNN runs the 3D step's convolutions as 3D ones, and the 2D step's as 2D
+		assertEquals(figures.get("train_profile_3d_convolution_calls"), figures.get("train_profile_3d_volume_convolution_calls"), figures.toString());
+		assertTrue(figures.get("train_profile_3d_convolution_calls") > 0);
+		assertEquals(0, figures.get("train_profile_volume_convolution_calls"), figures.toString());
 	}
 }
