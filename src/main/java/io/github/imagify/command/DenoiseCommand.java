@@ -1,6 +1,9 @@
 package io.github.imagify.command;
 
+import java.io.IOException;
+
 import org.scijava.ItemIO;
+import org.scijava.ItemVisibility;
 import org.scijava.app.StatusService;
 import org.scijava.command.Command;
 import org.scijava.command.ContextCommand;
@@ -9,6 +12,7 @@ import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 
 import ij.ImagePlus;
+import io.github.imagify.imagej.restore.ModelChoice;
 import io.github.imagify.imagej.restore.Restoration;
 import io.github.imagify.restore.Restorer;
 import io.github.imagify.restore.Shard;
@@ -20,7 +24,7 @@ import io.github.imagify.restore.Shard;
  * With a 3D model, each channel and time point of a hyperstack is restored as one Z-stack volume.
  * In a macro the restored image becomes the active image, also in batch mode and headless ({@link MacroHandoff}).
  */
-@Plugin(type = Command.class, menuPath = "Plugins>Imagify>Imagify Denoise", label = "Imagify Denoise")
+@Plugin(type = Command.class, menuPath = "Plugins>Imagify>Imagify Denoise", label = "Imagify Denoise", initializer = "describeModel")
 public class DenoiseCommand extends ContextCommand {
 
 	static final String FLOAT = "float", INPUT = "input";
@@ -40,8 +44,13 @@ public class DenoiseCommand extends ContextCommand {
 	@Parameter(label = "Output file or folder", required = false, persist = false, description = "Where batch results go; a folder gets the same file names")
 	private String output = "";
 
-	@Parameter(label = "Model", required = false, persist = false, description = "A model file, or a bundled model name (denoise-gray, denoise-rgb, deblur, deblur-blind); empty: denoise-gray for grey images, denoise-rgb for RGB")
+	@Parameter(label = "Model", required = false, persist = false, description = "A model file, or a bundled model name (denoise-gray, denoise-rgb, deblur, deblur-blind); empty: denoise-gray for grey images, denoise-rgb for RGB",
+			callback = "describeModel")
 	private String model = "";
+
+	/** The dialog's line under the model: 2D (plane by plane) or 3D (each Z-stack as one volume). */
+	@Parameter(visibility = ItemVisibility.MESSAGE, required = false, persist = false)
+	private String model_kind = ModelChoice.PLANE_BY_PLANE;
 
 	@Parameter(label = "Blur sigma in px (models told the blur)", required = false, persist = false,
 			description = "For a model trained with blur_known=true: the images' Gaussian blur sigma in pixels; blind models do not use it")
@@ -95,6 +104,15 @@ public class DenoiseCommand extends ContextCommand {
 			Failure.report(this, log, "Imagify Denoise", e);
 		} finally {
 			status.clearStatus();
+		}
+	}
+
+	/** Says under the model whether it is 2D or 3D, when the dialog opens and whenever the model changes. */
+	private void describeModel() {
+		try {
+			model_kind = ModelChoice.describe(model);
+		} catch (IOException | RuntimeException e) {
+			model_kind = Errors.message(e); // the run refuses it with the same line
 		}
 	}
 

@@ -55,6 +55,28 @@ class CommandsTest {
 		assertEquals("Plugins > Imagify > Imagify Denoise", commands.getCommand(DenoiseCommand.class).getMenuPath().getMenuString());
 	}
 
+	/** The Denoise dialog says, under the model, whether it restores plane by plane or each Z-stack as one volume. */
+	@Test
+	void denoiseDialogSaysWhenA3dModelWillBeUsed() throws Exception {
+		Path model3d = dir.resolve("unet3d.zip");
+		io.github.imagify.onnx.TestModels3d.tinyUNet(false, 2, 8).write(model3d);
+		org.scijava.command.CommandInfo info = commands.getCommand(DenoiseCommand.class);
+		org.scijava.module.Module dialog = context.service(org.scijava.module.ModuleService.class).createModule(info);
+		assertEquals(org.scijava.ItemVisibility.MESSAGE, info.getInput("model_kind").getVisibility());
+		dialog.initialize();
+		assertEquals(io.github.imagify.imagej.restore.ModelChoice.PLANE_BY_PLANE, dialog.getInput("model_kind"));
+		dialog.setInput("model", model3d.toString());
+		info.getInput("model").callback(dialog);
+		assertEquals(io.github.imagify.imagej.restore.ModelChoice.VOLUME_BY_VOLUME, dialog.getInput("model_kind"));
+		dialog.setInput("model", BundledModels.DEBLUR);
+		info.getInput("model").callback(dialog);
+		assertEquals(io.github.imagify.imagej.restore.ModelChoice.PLANE_BY_PLANE, dialog.getInput("model_kind"));
+		dialog.setInput("model", dir.resolve("missing.zip").toString());
+		info.getInput("model").callback(dialog);
+		String said = (String) dialog.getInput("model_kind");
+		assertTrue(said.contains("missing.zip") && said.contains("model file not found") && !said.contains("\n"), said);
+	}
+
 	@Test
 	void denoiseRestoresTheGivenImageWithTheBundledModel() throws Exception {
 		ImagePlus noisy = new ImagePlus("noisy.png", TestImages.blobs(70, 60, 3));

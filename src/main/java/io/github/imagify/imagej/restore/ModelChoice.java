@@ -54,6 +54,15 @@ public final class ModelChoice implements AutoCloseable {
 		this.log = log;
 	}
 
+	/** What {@link #describe} says of a 2D model and of a 3D one. */
+	public static final String PLANE_BY_PLANE = "2D model: restores each plane on its own",
+			VOLUME_BY_VOLUME = "3D model: restores each Z-stack (every channel and time point) as one volume";
+
+	/** What the Denoise dialog says of a {@code model} value before anything runs: plane by plane, or volume by volume. */
+	public static String describe(String model) throws IOException {
+		return BundledModels.resolve(model).info().is3d() ? VOLUME_BY_VOLUME : PLANE_BY_PLANE;
+	}
+
 	/** The restorer for one image. */
 	public ImageRestorer forImage(ImagePlus image) throws IOException {
 		return new ImageRestorer(forChannels(ImagePlusImages.channelsPerPlane(image)));
