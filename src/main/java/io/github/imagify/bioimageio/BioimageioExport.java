@@ -16,14 +16,20 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
 import ij.ImagePlus;
+import ij.ImageStack;
 import io.github.imagify.bundled.BundledModels;
 import io.github.imagify.degrade.DegradationSpec;
+import io.github.imagify.degrade.VolumeDegradations;
 import io.github.imagify.image.FloatImage;
+import io.github.imagify.image.FloatVolume;
+import io.github.imagify.image.PlaneView;
+import io.github.imagify.image.Tiling;
 import io.github.imagify.imagej.ImagePlusImages;
 import io.github.imagify.io.AtomicFiles;
 import io.github.imagify.io.ImageFiles;
@@ -38,8 +44,10 @@ import onnx.Onnx.OperatorSetIdProto;
  * bioimage.io consumers install: {@code rdf.yaml}, the ONNX weights, test input and output tensors
  * ({@code .npy}), a cover image, documentation and licence, every file with its sha256 in the RDF.
  * <p>
- * Our percentile normalisation is declared as the input's {@code scale_range} preprocessing (per sample,
- * over channels and pixels together, as {@code Normalization.measure} does). bioimage.io 0.5 has no step
+ * A 2D model's tensors have the axes batch, channel, y, x; a 3D model's (its Z-stacks restored as volumes)
+ * batch, channel, z, y, x, with Z's own size step and halo. Our percentile normalisation is declared as the
+ * input's {@code scale_range} preprocessing (per sample, over channels and pixels, or voxels, together, as
+ * {@code Normalization.measure} does for a plane or a whole Z-stack). bioimage.io 0.5 has no step
  * that undoes another tensor's percentile scaling, so the output is declared in normalised units: the
  * input's low and high percentiles map to 0 and 1 (Imagify itself maps it back to the input's units).
  */
@@ -54,6 +62,8 @@ public final class BioimageioExport {
 	public static final double EPS = 1e-6;
 	/** Largest edge of the test tensors: enough to show the restoration, small enough to keep the package light. */
 	static final int MAX_TEST_SIZE = 256;
+	/** Largest edge of a 3D model's test tensors, in Z, Y and X: a volume grows as the cube (1 MB a tensor), as a 3D restore tile's default core. */
+	static final int MAX_TEST_SIZE_3D = 64;
 
 	static final String RDF = "rdf.yaml", WEIGHTS = "model.onnx", TEST_INPUT = "test_input.npy", TEST_OUTPUT = "test_output.npy",
 			COVER = "cover.png", README = "README.md", LICENSE = "LICENSE", METADATA = "imagify.json";
@@ -61,14 +71,15 @@ public final class BioimageioExport {
 	/**
 	 * @param model     a model file or a bundled model name
 	 * @param output    the package to write, a {@code .zip}
-	 * @param testImage an image for the test tensors, or null for a synthetic one degraded as the model expects
+	 * @param testImage an image for the test tensors (for a 3D model a Z-stack; its first channel and time point), or null
+	 *                  for a synthetic one degraded as the model expects
 	 * @param authors   author names (empty: {@link #DEFAULT_AUTHOR})
 	 * @param license   SPDX licence id (null or blank: {@link #DEFAULT_LICENSE})
 	 */
 	public record Request(String model, Path output, Path testImage, List<String> authors, String license) {}
 
-	/** What was written: the package, its RDF name, and the test tensors' edge. */
-	public record Result(Path output, String name, int testSize) {}
+	/** What was written: the package, its RDF name, and the test tensors' shape (batch, channel, [z,] y, x). */
+	public record Result(Path output, String name, List<Integer> testShape) {}
 
 	private BioimageioExport() {}
 
@@ -85,41 +96,52 @@ public final class BioimageioExport {
 		if (info.condition() != null) // its input holds the blur sigma or the luminance in one more channel, which no bioimage.io consumer fills
 			throw new IllegalArgumentException("Model '" + info.name() + "' is told the " + info.condition().replace('_', ' ')
 					+ " beside the image, which bioimage.io's single image input cannot carry; export a blind model");
-		if (info.is3d()) // its axes would be z, y, x with a halo in Z, which this package writer does not write yet
-			throw new IllegalArgumentException("Model '" + info.name() + "' is a 3D model; exporting 3D models to bioimage.io is not available yet: restore Z-stacks with Imagify Denoise");
 		int opset = opset(model.onnx());
 		double low = info.normalization().lowPercentile(), high = info.normalization().highPercentile();
 		if (!(high > 1))
 			throw new IllegalArgumentException("Model '" + info.name() + "' normalises to the " + high + "th percentile; bioimage.io's scale_range needs a high percentile above 1");
 		Axes axes = Axes.of(info);
 
-		FloatImage raw = request.testImage() == null ? syntheticTestImage(info, axes) : readTestImage(request.testImage(), info);
-		int size = axes.testSize(Math.min(raw.height(), raw.width()));
-		if (size < 0)
-			throw new IllegalArgumentException("test_image is " + raw.width() + "x" + raw.height() + " pixels; model '" + info.name() + "' needs at least "
-					+ axes.min + "x" + axes.min + " for its test tensors; give a larger test_image");
-		FloatImage input = raw.crop((raw.height() - size) / 2, (raw.width() - size) / 2, size, size);
-		FloatImage normalised = scaleRange(input, low, high);
-		FloatImage restored;
+		// a 2D image is a volume of one plane: the same CHW array, cropped, normalised and run as 2D export always did
+		FloatVolume raw = request.testImage() == null ? syntheticTestImage(info, axes) : readTestImage(request.testImage(), info, axes);
+		int depth = axes.testDepth(raw.depth()), size = axes.xy().testSize(Math.min(raw.height(), raw.width()), axes.cap());
+		if (depth < 0 || size < 0)
+			throw new IllegalArgumentException("test_image is " + axes.extent(raw.width(), raw.height(), raw.depth()) + "; model '" + info.name() + "' needs at least "
+					+ axes.extent(axes.xy().min(), axes.xy().min(), axes.z() == null ? 1 : axes.z().min()) + " for its test tensors; give a larger test_image");
+		FloatVolume input = raw.extract((raw.depth() - depth) / 2, (raw.height() - size) / 2, (raw.width() - size) / 2, depth, size, size);
+		FloatVolume normalised = FloatVolume.ofPlanes(scaleRange(input.asPlanes(), low, high), depth); // all channels and planes together
+		FloatVolume restored;
 		try (OnnxNetwork network = new OnnxNetwork(model.onnx(), 0)) {
-			restored = network.run(List.of(normalised)).get(0);
+			restored = run(network, normalised, info);
 		}
 		if (!restored.sameShape(input))
 			throw new IOException("Model '" + info.name() + "' returned a " + restored + " for a " + input + "; Imagify exports only networks whose output matches their input");
-		log.accept("Imagify Export: test tensors of " + size + "x" + size + " pixels, " + info.channels() + " channel(s)");
+		log.accept("Imagify Export: test tensors of " + axes.extent(size, size, depth) + ", " + info.channels() + " channel(s)");
 
+		int[] shape = axes.tensorShape(info.channels(), depth, size);
 		Map<String, byte[]> files = new LinkedHashMap<>();
 		files.put(WEIGHTS, model.onnx());
-		files.put(TEST_INPUT, Npy.write(input.data(), 1, info.channels(), size, size));
-		files.put(TEST_OUTPUT, Npy.write(restored.data(), 1, info.channels(), size, size));
-		files.put(COVER, Cover.png(normalised, restored));
+		files.put(TEST_INPUT, Npy.write(input.data(), shape));
+		files.put(TEST_OUTPUT, Npy.write(restored.data(), shape));
+		files.put(COVER, Cover.png(middlePlane(normalised), middlePlane(restored)));
 		String name = rdfName(info.name());
-		files.put(README, Documentation.readme(name, info, axes.halo, EPS).getBytes(StandardCharsets.UTF_8));
+		files.put(README, Documentation.readme(name, info, axes, EPS).getBytes(StandardCharsets.UTF_8));
 		files.put(LICENSE, Documentation.license(license, authors).getBytes(StandardCharsets.UTF_8));
 		files.put(METADATA, ModelFile.toJson(info).getBytes(StandardCharsets.UTF_8));
 		String rdf = Yaml.write(rdf(name, info, axes, opset, authors, license, files));
 		writeZip(output, rdf, files);
-		return new Result(output, name, size);
+		return new Result(output, name, Arrays.stream(shape).boxed().toList());
+	}
+
+	/** The network on one normalised test tensor, as Imagify runs it: planes as NCHW, a 3D model's volumes as NCDHW. */
+	private static FloatVolume run(OnnxNetwork network, FloatVolume normalised, ModelInfo info) throws IOException {
+		if (info.is3d()) return network.runVolumes(List.of(normalised)).get(0);
+		return FloatVolume.ofPlanes(network.run(List.of(normalised.asPlanes())).get(0), 1);
+	}
+
+	/** The plane in the middle of a volume, all its channels: a 2D image's only plane. */
+	private static FloatImage middlePlane(FloatVolume volume) {
+		return Tiling.extract(volume.plane(volume.depth() / 2), 0, 0, volume.height(), volume.width());
 	}
 
 	/** The package must be a new .zip that overwrites none of the inputs. */
@@ -178,21 +200,60 @@ public final class BioimageioExport {
 	}
 
 	/**
-	 * Valid tensor sizes: {@code min + n*step} with step the model's size multiple, and the halo (the
-	 * receptive-field radius rounded up to even, as bioimage.io requires) cropped from each side of the output.
+	 * One space axis: valid tensor sizes {@code min + n*step} with step the model's size multiple along it, and the
+	 * halo (its receptive-field radius along it rounded up to even, as bioimage.io requires) cropped from each side of the output.
 	 */
-	record Axes(int step, int halo, int min) {
-		static Axes of(ModelInfo info) {
-			int step = info.sizeMultiple();
-			int halo = info.context() + (info.context() % 2);
-			int min = Math.max(step, (2 * halo + 1 + step - 1) / step * step); // bioimage.io: min - 2*halo >= 1
-			return new Axes(step, halo, min);
+	record Axis(int step, int halo, int min) {
+		static Axis of(int sizeMultiple, int context) {
+			int halo = context + (context % 2);
+			int min = Math.max(sizeMultiple, (2 * halo + 1 + sizeMultiple - 1) / sizeMultiple * sizeMultiple); // bioimage.io: min - 2*halo >= 1
+			return new Axis(sizeMultiple, halo, min);
 		}
 
-		/** The largest valid square edge up to {@code available} and {@link #MAX_TEST_SIZE}; -1 if none fits. */
-		int testSize(int available) {
-			int limit = Math.min(available, Math.max(MAX_TEST_SIZE, min));
+		/** The largest valid size up to {@code available} and {@code cap} (or {@link #min} when that is larger); -1 if none fits. */
+		int testSize(int available, int cap) {
+			int limit = Math.min(available, Math.max(cap, min));
 			return limit < min ? -1 : min + (limit - min) / step * step;
+		}
+
+		/** The size of a synthetic test image along this axis: the cap, or {@link #min} when that is larger. */
+		int syntheticSize(int cap) {
+			return Math.max(cap, min);
+		}
+	}
+
+	/**
+	 * A model's space axes: Y and X alike (the test tensors are square in XY), and for a 3D model Z, with its own
+	 * size multiple (1 when the network does not pool Z) and context; {@code cap} is the test tensors' largest edge.
+	 */
+	record Axes(Axis z, Axis xy, int cap) {
+		static Axes of(ModelInfo info) {
+			Axis xy = Axis.of(info.sizeMultiple(), info.context());
+			return info.is3d() ? new Axes(Axis.of(info.sizeMultipleZ(), info.contextZ()), xy, MAX_TEST_SIZE_3D) : new Axes(null, xy, MAX_TEST_SIZE);
+		}
+
+		/** The space axes by id, in the tensors' order: z, y, x for a 3D model, y, x for a 2D one. */
+		Map<String, Axis> space() {
+			Map<String, Axis> space = new LinkedHashMap<>();
+			if (z != null) space.put("z", z);
+			space.put("y", xy);
+			space.put("x", xy);
+			return space;
+		}
+
+		/** The test tensors' depth for an image of {@code planes}: 1 for a 2D model; -1 if too few. */
+		int testDepth(int planes) {
+			return z == null ? 1 : z.testSize(planes, cap);
+		}
+
+		/** The test tensors' shape: batch, channel, then z (3D), y, x. */
+		int[] tensorShape(int channels, int depth, int size) {
+			return z == null ? new int[] { 1, channels, size, size } : new int[] { 1, channels, depth, size, size };
+		}
+
+		/** "256x256 pixels", or for a 3D model "64x64 pixels and 64 planes". */
+		String extent(int width, int height, int depth) {
+			return width + "x" + height + " pixels" + (z == null ? "" : " and " + depth + " planes");
 		}
 	}
 
@@ -219,47 +280,73 @@ public final class BioimageioExport {
 		return sorted[i] + (pos - i) * (sorted[i + 1] - (double) sorted[i]);
 	}
 
-	private static FloatImage readTestImage(Path path, ModelInfo info) throws IOException {
+	/** A 2D model's test image is the file's first plane; a 3D model's the Z-stack of its first channel and time point. */
+	private static FloatVolume readTestImage(Path path, ModelInfo info, Axes axes) throws IOException {
 		ImagePlus imp = ImageFiles.read(path);
 		int channels = ImagePlusImages.channelsPerPlane(imp);
 		if (channels != info.channels())
 			throw new IllegalArgumentException("test_image " + path.getFileName() + " has " + channels + " channel(s) per plane; model '" + info.name()
 					+ "' expects " + info.channels() + "; give a " + (info.channels() == 3 ? "RGB" : "grey") + " test_image");
-		FloatImage plane = ImagePlusImages.plane(imp, 1);
-		for (float v : plane.data())
+		FloatVolume volume;
+		if (!info.is3d()) {
+			volume = FloatVolume.ofPlanes(ImagePlusImages.plane(imp, 1), 1);
+		} else {
+			if (imp.getNSlices() < 2) // Restorer.checkDepth's wording, which restoring such an image with the model gives
+				throw new IllegalArgumentException("test_image " + path.getFileName() + " has a single Z plane" + (imp.getStackSize() > 1 ? " per channel and time point" : "")
+						+ "; model '" + info.name() + "' is a 3D model: it restores Z-stacks, not single planes; give a Z-stack of at least " + axes.z().min()
+						+ " planes as test_image" + (imp.getStackSize() > 1 ? " (if its planes are Z planes, set them as slices in Image > Properties)" : ""));
+			volume = zStack(imp);
+		}
+		for (float v : volume.data())
 			if (!Float.isFinite(v)) throw new IllegalArgumentException("test_image " + path.getFileName() + " has NaN or infinite pixels; replace them first");
-		return plane;
+		return volume;
+	}
+
+	/** The Z planes of the first channel and time point, as Imagify Denoise reads the volumes it restores. */
+	private static FloatVolume zStack(ImagePlus imp) {
+		ImageStack stack = imp.getStack();
+		List<PlaneView> planes = new ArrayList<>(imp.getNSlices());
+		for (int z = 1; z <= imp.getNSlices(); z++) planes.add(ImagePlusImages.view(stack.getProcessor(imp.getStackIndex(1, z, 1))));
+		// the planes one below the other, read channel by channel: the CDHW order of a volume
+		FloatImage stacked = Tiling.extract(PlaneView.stacked(planes), 0, 0, planes.size() * imp.getHeight(), imp.getWidth());
+		return new FloatVolume(stacked.channels(), planes.size(), imp.getHeight(), imp.getWidth(), stacked.data());
 	}
 
 	/**
-	 * Blobs of several sizes and two bright rectangles on the 0..255 scale, degraded the way the model was trained,
-	 * at the middle of its trained strengths; seeded, so exports repeat.
+	 * Blobs of several sizes (balls in a volume) and two bright rectangles (columns through a volume's planes) on the
+	 * 0..255 scale, degraded the way the model was trained, at the middle of its trained strengths; seeded, so exports
+	 * repeat. A 2D model's is one plane, drawn from the same random numbers as before volumes existed.
 	 */
-	static FloatImage syntheticTestImage(ModelInfo info, Axes axes) {
-		int size = Math.max(MAX_TEST_SIZE, axes.min);
+	static FloatVolume syntheticTestImage(ModelInfo info, Axes axes) {
+		int size = axes.xy().syntheticSize(axes.cap()), depth = axes.z() == null ? 1 : axes.z().syntheticSize(axes.cap());
 		Random rng = new Random(42);
-		FloatImage clean = new FloatImage(info.channels(), size, size);
+		FloatVolume clean = new FloatVolume(info.channels(), depth, size, size);
 		for (int c = 0; c < info.channels(); c++) {
-			double[][] blobs = new double[16][];
+			double[][] blobs = new double[16][]; // x, y, radius, height, z
 			for (int i = 0; i < blobs.length; i++)
-				blobs[i] = new double[] { rng.nextDouble() * size, rng.nextDouble() * size, 3 + rng.nextDouble() * size / 12, 60 + rng.nextDouble() * 140 };
-			for (int y = 0; y < size; y++)
-				for (int x = 0; x < size; x++) {
-					double v = 25;
-					if (x > size / 8 && x < size / 3 && y > size / 2 && y < 7 * size / 8) v += 90 - 30 * c;
-					if (x > 5 * size / 8 && x < 7 * size / 8 && y > size / 8 && y < size / 3) v += 60 + 30 * c;
-					for (double[] b : blobs) {
-						double d2 = (x - b[0]) * (x - b[0]) + (y - b[1]) * (y - b[1]);
-						v += b[3] * Math.exp(-d2 / (2 * b[2] * b[2]));
+				blobs[i] = new double[] { rng.nextDouble() * size, rng.nextDouble() * size, 3 + rng.nextDouble() * size / 12, 60 + rng.nextDouble() * 140,
+						depth > 1 ? rng.nextDouble() * depth : 0 };
+			for (int z = 0; z < depth; z++)
+				for (int y = 0; y < size; y++)
+					for (int x = 0; x < size; x++) {
+						double v = 25;
+						if (x > size / 8 && x < size / 3 && y > size / 2 && y < 7 * size / 8) v += 90 - 30 * c;
+						if (x > 5 * size / 8 && x < 7 * size / 8 && y > size / 8 && y < size / 3) v += 60 + 30 * c;
+						for (double[] b : blobs) {
+							double d2 = (x - b[0]) * (x - b[0]) + (y - b[1]) * (y - b[1]) + (z - b[4]) * (z - b[4]);
+							v += b[3] * Math.exp(-d2 / (2 * b[2] * b[2]));
+						}
+						clean.set(c, z, y, x, (float) Math.min(255, v));
 					}
-					clean.set(c, y, x, (float) Math.min(255, v));
-				}
 		}
 		try {
 			DegradationSpec s = DegradationSpec.fromMap(info.degradation());
 			double blur = (s.blurSigmaMin() + s.blurSigmaMax()) / 2, noise = (s.noiseSigmaMin() + s.noiseSigmaMax()) / 2;
-			FloatImage degraded = new DegradationSpec(s.type(), blur, blur, noise, noise, s.poissonPeak(), s.factor()).toDegradation().apply(clean, 255, rng);
-			return degraded.sameShape(clean) ? degraded : clean;
+			DegradationSpec middle = new DegradationSpec(s.type(), blur, blur, noise, noise, s.poissonPeak(), s.factor());
+			// the model file does not record a 3D blur's sigma across planes: the volume is blurred in X and Y only
+			if (info.is3d()) return VolumeDegradations.of(middle, "").apply(clean, 255, rng);
+			FloatImage degraded = middle.toDegradation().apply(clean.asPlanes(), 255, rng);
+			return degraded.sameShape(clean.asPlanes()) ? FloatVolume.ofPlanes(degraded, 1) : clean;
 		} catch (IllegalArgumentException e) {
 			return clean; // a model without (known) degradation metadata still gets a test image
 		}
@@ -289,7 +376,7 @@ public final class BioimageioExport {
 			default -> null;
 		};
 		if (task != null) tags.add(task);
-		tags.addAll(List.of("unet", "2d", "onnx", info.channels() == 3 ? "rgb" : "grayscale"));
+		tags.addAll(List.of("unet", info.is3d() ? "3d" : "2d", "onnx", info.channels() == 3 ? "rgb" : "grayscale"));
 		return tags;
 	}
 
@@ -317,14 +404,16 @@ public final class BioimageioExport {
 		List<String> channels = channelNames(info.channels());
 		Map<String, Object> input = new LinkedHashMap<>();
 		input.put("id", "input");
+		String image = info.is3d() ? "Z-stack" : "image";
 		input.put("description", (info.channels() == 3 ? "RGB" : info.channels() == 1 ? "Grey" : info.channels() + "-channel")
-				+ " image in its own intensity units, percentile-normalised by the preprocessing");
-		input.put("axes", List.of(Map.of("type", "batch"), channelAxis(channels),
-				inputSpace("y", axes), inputSpace("x", axes)));
+				+ " " + image + " in its own intensity units, percentile-normalised by the preprocessing");
+		input.put("axes", axes(channels, axes, BioimageioExport::inputSpace));
 		input.put("test_tensor", file(TEST_INPUT, files));
 		input.put("data", Map.of("type", "float32"));
 		Map<String, Object> scaleRange = new LinkedHashMap<>();
-		scaleRange.put("axes", List.of("channel", "y", "x")); // per sample, all channels together, as Imagify measures
+		List<String> measured = new ArrayList<>(List.of("channel"));
+		measured.addAll(axes.space().keySet());
+		scaleRange.put("axes", measured); // per sample, all channels (and a Z-stack's planes) together, as Imagify measures
 		scaleRange.put("min_percentile", info.normalization().lowPercentile());
 		scaleRange.put("max_percentile", info.normalization().highPercentile());
 		scaleRange.put("eps", EPS);
@@ -332,9 +421,9 @@ public final class BioimageioExport {
 
 		Map<String, Object> output = new LinkedHashMap<>();
 		output.put("id", "output");
-		output.put("description", "Restored image in normalised units: the input's " + fmt(info.normalization().lowPercentile()) + " and "
+		output.put("description", "Restored " + image + " in normalised units: the input's " + fmt(info.normalization().lowPercentile()) + " and "
 				+ fmt(info.normalization().highPercentile()) + " percentiles map to 0 and 1");
-		output.put("axes", List.of(Map.of("type", "batch"), channelAxis(channels), outputSpace("y", axes), outputSpace("x", axes)));
+		output.put("axes", axes(channels, axes, BioimageioExport::outputSpace));
 		output.put("test_tensor", file(TEST_OUTPUT, files));
 		output.put("data", Map.of("type", "float32"));
 
@@ -354,16 +443,23 @@ public final class BioimageioExport {
 		return ordered("type", "channel", "channel_names", names);
 	}
 
-	private static Map<String, Object> inputSpace(String id, Axes axes) {
+	/** batch, channel, then each space axis as {@code space} describes it. */
+	private static List<Map<String, Object>> axes(List<String> channels, Axes axes, BiFunction<String, Axis, Map<String, Object>> space) {
+		List<Map<String, Object>> list = new ArrayList<>(List.of(Map.of("type", "batch"), channelAxis(channels)));
+		axes.space().forEach((id, axis) -> list.add(space.apply(id, axis)));
+		return list;
+	}
+
+	private static Map<String, Object> inputSpace(String id, Axis axis) {
 		Map<String, Object> a = ordered("type", "space", "id", id);
-		a.put("size", ordered("min", axes.min, "step", axes.step));
+		a.put("size", ordered("min", axis.min(), "step", axis.step()));
 		return a;
 	}
 
-	private static Map<String, Object> outputSpace(String id, Axes axes) {
+	private static Map<String, Object> outputSpace(String id, Axis axis) {
 		Map<String, Object> a = ordered("type", "space", "id", id);
 		a.put("size", ordered("tensor_id", "input", "axis_id", id));
-		if (axes.halo > 0) a.put("halo", axes.halo); // bioimage.io: a halo needs a size reference, and is at least 1
+		if (axis.halo() > 0) a.put("halo", axis.halo()); // bioimage.io: a halo needs a size reference, and is at least 1
 		return a;
 	}
 

@@ -13,7 +13,7 @@ final class Documentation {
 	private Documentation() {}
 
 	/** bioimage.io looks for a validation heading at the top of the file, so the title names it. */
-	static String readme(String name, ModelInfo info, int halo, double eps) {
+	static String readme(String name, ModelInfo info, BioimageioExport.Axes axes, double eps) {
 		String low = BioimageioExport.fmt(info.normalization().lowPercentile()), high = BioimageioExport.fmt(info.normalization().highPercentile());
 		StringBuilder md = new StringBuilder();
 		md.append("# ").append(name).append(": description, use and validation\n\n");
@@ -27,20 +27,28 @@ final class Documentation {
 
 				""");
 		md.append("- Trained to undo: ").append(degradation(info.degradation())).append('\n');
-		md.append("- Network: ").append(network(info.network())).append('\n');
+		md.append("- Network: ").append(network(info)).append('\n');
 		md.append("- Channels: ").append(info.channels() == 3 ? "3 (RGB)" : info.channels() == 1 ? "1 (grey)" : Integer.toString(info.channels())).append("\n\n");
 		md.append("## Input and output\n\n");
-		md.append("- `input`: float32, axes batch, channel, y, x. Height and width are ").append(info.sizeMultiple())
-				.append(" * k pixels (the `min`/`step` in `rdf.yaml`).\n");
-		md.append("- Preprocessing `scale_range`, per image, over all channels and pixels together: `x' = (x - p_low) / (p_high - p_low + ")
+		boolean volume = axes.z() != null;
+		md.append("- `input`: float32, axes batch, channel, ").append(String.join(", ", axes.space().keySet())).append(". Height and width are ")
+				.append(axes.xy().step()).append(" * k pixels").append(volume ? ", the depth " + axes.z().step() + " * k planes" : "")
+				.append(" (the `min`/`step` in `rdf.yaml`).\n");
+		md.append("- Preprocessing `scale_range`, per ").append(volume ? "Z-stack, over all channels and voxels" : "image, over all channels and pixels")
+				.append(" together: `x' = (x - p_low) / (p_high - p_low + ")
 				.append(Yaml.scalar(eps)).append(")` with p_low, p_high the ").append(low).append(" and ").append(high)
 				.append(" percentiles (linear interpolation, numpy's default). Imagify measures the same percentiles.\n");
 		md.append("- `output`: same shape, in normalised units (p_low maps to 0, p_high to 1). To get the input's intensity units back,\n")
 				.append("  compute `y * (p_high - p_low) + p_low` with the input's percentiles; Imagify Denoise does this itself. bioimage.io 0.5 has no\n")
 				.append("  postprocessing step that inverts another tensor's percentile scaling (`scale_mean_variance` would match the\n")
 				.append("  noisy input's spread, not undo the scaling), so none is declared.\n");
-		md.append("- Tiling: the network sees ").append(info.context()).append(" pixels around each output pixel; crop the `halo` of ")
-				.append(halo).append(" pixels from each side of an output tile.\n\n");
+		if (volume)
+			md.append("- Tiling: the network sees ").append(info.context()).append(" pixels around each output voxel in X and Y and ").append(info.contextZ())
+					.append(" planes in Z; crop the `halo` of ").append(axes.xy().halo()).append(" pixels from each side of an output tile in X and Y and of ")
+					.append(axes.z().halo()).append(" planes in Z.\n\n");
+		else
+			md.append("- Tiling: the network sees ").append(info.context()).append(" pixels around each output pixel; crop the `halo` of ")
+					.append(axes.xy().halo()).append(" pixels from each side of an output tile.\n\n");
 		md.append("## Training\n\n");
 		md.append(training(info.training()));
 		md.append("\n## Validation\n\n");
@@ -83,10 +91,11 @@ final class Documentation {
 		}
 	}
 
-	private static String network(Map<String, Object> n) {
+	private static String network(ModelInfo info) {
+		Map<String, Object> n = info.network();
 		if (n.isEmpty()) return "U-Net";
-		return (Boolean.TRUE.equals(n.get("residual")) ? "residual " : "") + "U-Net, depth " + whole(n.get("depth")) + ", "
-				+ whole(n.get("base_filters")) + " base filters";
+		return (Boolean.TRUE.equals(n.get("residual")) ? "residual " : "") + (info.is3d() ? "3D " : "") + "U-Net, depth " + whole(n.get("depth")) + ", "
+				+ whole(n.get("base_filters")) + " base filters" + (!info.is3d() ? "" : info.poolsZ() ? ", pooling Z as X and Y" : ", pooling X and Y only");
 	}
 
 	private static String training(Map<String, Object> t) {

@@ -26,7 +26,7 @@ public class ExportCommand extends ContextCommand {
 	@Parameter(label = "Output package (.zip)", required = false, persist = false, description = "The bioimage.io package to write")
 	private String output = "";
 
-	@Parameter(label = "Test image", required = false, persist = false, description = "An image for the package's test tensors and cover; empty makes a synthetic one")
+	@Parameter(label = "Test image", required = false, persist = false, description = "An image for the package's test tensors and cover (a Z-stack for a 3D model); empty makes a synthetic one")
 	private String test_image = "";
 
 	@Parameter(label = "Authors (comma-separated)", required = false, persist = false, description = "Names of the model's authors; empty: " + BioimageioExport.DEFAULT_AUTHOR)

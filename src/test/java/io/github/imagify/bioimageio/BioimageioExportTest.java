@@ -28,10 +28,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import ij.ImagePlus;
+import ij.ImageStack;
 import io.github.imagify.bundled.BundledModels;
 import io.github.imagify.cli.Main;
 import io.github.imagify.image.FloatImage;
+import io.github.imagify.image.FloatVolume;
 import io.github.imagify.image.Normalization;
+import io.github.imagify.image.PlaneView;
 import io.github.imagify.io.ImageFiles;
 import io.github.imagify.model.UNetSpec;
 import io.github.imagify.modelfile.ModelFile;
@@ -64,7 +67,7 @@ class BioimageioExportTest {
 		Path zip = dir.resolve("gray.zip");
 		var result = BioimageioExport.export(new BioimageioExport.Request("denoise-gray", zip, image, null, null), m -> {});
 		assertEquals("Imagify denoise-gray", result.name());
-		assertEquals(200, result.testSize(), "the largest 112 + 8n square inside 300x200");
+		assertEquals(List.of(1, 1, 200, 200), result.testShape(), "the largest 112 + 8n square inside 300x200");
 
 		Map<String, Object> rdf = validate(zip);
 		assertEquals(List.of(Map.of("name", BioimageioExport.DEFAULT_AUTHOR)), rdf.get("authors"));
@@ -121,15 +124,135 @@ class BioimageioExportTest {
 		}
 	}
 
+	/**
+	 * A 3D model (a DL4J 3D U-Net that pools X and Y but not Z, so Z has a step and a halo of its own) exports with
+	 * the axes batch, channel, z, y, x: sizes and halos from the network's spec, 5D test tensors that ONNX Runtime
+	 * reproduces after the declared scale_range over the whole volume, and that Imagify's own 3D restore agrees with
+	 * inside the halo (so the declared halo covers the receptive field in every axis).
+	 */
+	@Test
+	void threeDimensionalModelWritesZYXAxesWithZsOwnStepAndHalo() throws Exception {
+		UNetSpec spec = stackSpec();
+		Path model = stackModel(spec);
+		Path zip = dir.resolve("stack.bioimageio.zip");
+		var result = BioimageioExport.export(new BioimageioExport.Request(model.toString(), zip, null, null, null), m -> {});
+		Map<String, Object> rdf = validate(zip);
+
+		long haloXY = even(spec.receptiveFieldRadius()), haloZ = even(spec.receptiveFieldRadiusZ()), step = spec.sizeMultiple();
+		long minXY = (2 * haloXY + step) / step * step, minZ = 2 * haloZ + 1; // the smallest sizes leaving a voxel inside two halos
+		assertNotEquals(haloXY, haloZ, "the test needs Z's halo to differ from X and Y's");
+		Map<String, Object> input = map(list(rdf.get("inputs")).get(0)), output = map(list(rdf.get("outputs")).get(0));
+		assertEquals(List.of(Map.of("type", "batch"), Map.of("type", "channel", "channel_names", List.of("gray")),
+				Map.of("type", "space", "id", "z", "size", Map.of("min", minZ, "step", 1L)),
+				Map.of("type", "space", "id", "y", "size", Map.of("min", minXY, "step", step)),
+				Map.of("type", "space", "id", "x", "size", Map.of("min", minXY, "step", step))), input.get("axes"));
+		assertEquals(List.of(Map.of("type", "batch"), Map.of("type", "channel", "channel_names", List.of("gray")),
+				Map.of("type", "space", "id", "z", "size", Map.of("tensor_id", "input", "axis_id", "z"), "halo", haloZ),
+				Map.of("type", "space", "id", "y", "size", Map.of("tensor_id", "input", "axis_id", "y"), "halo", haloXY),
+				Map.of("type", "space", "id", "x", "size", Map.of("tensor_id", "input", "axis_id", "x"), "halo", haloXY)), output.get("axes"));
+		assertEquals(List.of("channel", "z", "y", "x"), map(map(list(input.get("preprocessing")).get(0)).get("kwargs")).get("axes"));
+		assertTrue(strings(rdf.get("tags")).containsAll(List.of("3d", "denoising")) && !strings(rdf.get("tags")).contains("2d"), rdf.get("tags").toString());
+
+		// the synthetic volume: a cube of the 3D cap, a valid size on every axis
+		int edge = BioimageioExport.MAX_TEST_SIZE_3D;
+		assertEquals(List.of(1, 1, edge, edge, edge), result.testShape());
+		Map<String, byte[]> files = entries(zip);
+		Tensor in = npy(files.get("test_input.npy")), out = npy(files.get("test_output.npy"));
+		assertArrayEquals(new int[] { 1, 1, edge, edge, edge }, in.shape);
+		assertArrayEquals(in.shape, out.shape);
+
+		String readme = new String(files.get("README.md"), StandardCharsets.UTF_8);
+		for (String said : List.of("axes batch, channel, z, y, x", "Height and width are " + step + " * k pixels, the depth 1 * k planes",
+				"per Z-stack, over all channels and voxels together", "crop the `halo` of " + haloXY + " pixels from each side of an output tile in X and Y and of "
+						+ haloZ + " planes in Z", "3D U-Net, depth 1, 2 base filters, pooling X and Y only"))
+			assertTrue(readme.replace('\n', ' ').contains(said), said + " in\n" + readme);
+
+		// Imagify Denoise (mirrored context, its own percentiles, no eps) agrees with the package inside the halo on every axis
+		FloatVolume raw = new FloatVolume(1, edge, edge, edge, in.data), packaged = new FloatVolume(1, edge, edge, edge, out.data);
+		try (Restorer restorer = new Restorer(ModelFile.read(model), Restorer.AUTOMATIC_TILE_SIZE, 1)) {
+			FloatVolume ours = restorer.restore(raw, null);
+			Normalization.Range range = Normalization.DEFAULT.measure(PlaneView.stacked(raw.planes()));
+			double worst = 0;
+			for (int z = (int) haloZ; z < edge - haloZ; z++)
+				for (int y = (int) haloXY; y < edge - haloXY; y++)
+					for (int x = (int) haloXY; x < edge - haloXY; x++)
+						worst = Math.max(worst, Math.abs((ours.get(0, z, y, x) - range.low()) / range.scale() - packaged.get(0, z, y, x)));
+			assertTrue(worst < 1e-3, "Imagify and the package agree inside the halo, worst " + worst);
+		}
+	}
+
+	/** A given Z-stack is cropped to valid sizes per axis; a single plane, or planes that are time points, are refused in one line. */
+	@Test
+	void threeDimensionalModelTakesAZStackAsTestImage() throws Exception {
+		UNetSpec spec = stackSpec();
+		Path model = stackModel(spec);
+		ImageStack planes = new ImageStack(30, 27);
+		for (int z = 0; z < 20; z++) planes.addSlice(TestImages.blobs(30, 27, z));
+		Path stack = dir.resolve("stack.tif"), plane = dir.resolve("plane.tif"), frames = dir.resolve("frames.tif");
+		ImageFiles.write(new ImagePlus("stack", planes), stack);
+		Path zip = dir.resolve("given.bioimageio.zip");
+		var result = BioimageioExport.export(new BioimageioExport.Request(model.toString(), zip, stack, null, null), m -> {});
+		long step = spec.sizeMultiple(), minXY = (2 * even(spec.receptiveFieldRadius()) + step) / step * step;
+		int xy = (int) (minXY + (27 - minXY) / step * step);
+		assertEquals(List.of(1, 1, 20, xy, xy), result.testShape(), "every plane (Z is unpooled), and the largest valid square inside 30x27");
+		validate(zip);
+
+		ImageFiles.write(new ImagePlus("plane", TestImages.blobs(30, 27, 1)), plane);
+		ImagePlus timeLapse = new ImagePlus("frames", planes);
+		timeLapse.setDimensions(1, 1, 20);
+		ImageFiles.write(timeLapse, frames);
+		String output = "output='" + dir.resolve("refused.zip") + "'";
+		String zStacks = "model 'stack' is a 3D model: it restores Z-stacks, not single planes; give a Z-stack of at least " + (2 * even(spec.receptiveFieldRadiusZ()) + 1)
+				+ " planes as test_image";
+		fails("model='" + model + "',test_image='" + plane + "'," + output, "test_image plane.tif has a single Z plane; " + zStacks);
+		fails("model='" + model + "',test_image='" + frames + "'," + output, "test_image frames.tif has a single Z plane per channel and time point; " + zStacks
+				+ " (if its planes are Z planes, set them as slices in Image > Properties)");
+		assertFalse(Files.exists(dir.resolve("refused.zip")));
+	}
+
+	/** A depth-1 3D U-Net of 2 filters that leaves Z unpooled: Z's step (1) and halo differ from X and Y's. */
+	private static UNetSpec stackSpec() {
+		return new UNetSpec(1, 1, 2, 0, true, 1.0).withDims(3, false);
+	}
+
+	private Path stackModel(UNetSpec spec) throws Exception {
+		Path model = dir.resolve("stack.zip");
+		TestModels.modelFile(TestModels.randomGraph(spec, 3), spec, "stack").write(model);
+		return model;
+	}
+
+	/** bioimage.io's halo: the receptive-field radius rounded up to even. */
+	private static long even(int radius) {
+		return radius + radius % 2;
+	}
+
 	@Test
 	void axesFollowTheModelsSizeMultipleAndContext() {
 		ModelInfo info = new ModelInfo("m", "", 1, 4, 5, Normalization.DEFAULT, Map.of(), Map.of(), Map.of());
 		BioimageioExport.Axes axes = BioimageioExport.Axes.of(info);
-		assertEquals(6, axes.halo(), "context 5 rounded up to even");
-		assertEquals(16, axes.min(), "the smallest multiple of 4 leaving a pixel inside two halos");
-		assertEquals(-1, axes.testSize(15));
-		assertEquals(16, axes.testSize(19));
-		assertEquals(256, axes.testSize(1000), "capped");
+		assertNull(axes.z(), "a 2D model has no Z axis");
+		assertEquals(List.of("y", "x"), List.copyOf(axes.space().keySet()));
+		BioimageioExport.Axis xy = axes.xy();
+		assertEquals(6, xy.halo(), "context 5 rounded up to even");
+		assertEquals(16, xy.min(), "the smallest multiple of 4 leaving a pixel inside two halos");
+		assertEquals(-1, xy.testSize(15, axes.cap()));
+		assertEquals(16, xy.testSize(19, axes.cap()));
+		assertEquals(256, xy.testSize(1000, axes.cap()), "capped");
+
+		// 3D: Z has its own size multiple and context, from the network's pooling of Z and its depth
+		ModelInfo pooling = new ModelInfo("m", "", 1, 4, 5, Normalization.DEFAULT, Map.of(), Map.of(ModelInfo.DIMS, 3, "depth", 2), Map.of());
+		BioimageioExport.Axes volume = BioimageioExport.Axes.of(pooling);
+		assertEquals(List.of("z", "y", "x"), List.copyOf(volume.space().keySet()));
+		assertEquals(volume.xy(), volume.z(), "pooling Z as X and Y: the same step, halo and minimum");
+		assertEquals(64, volume.xy().testSize(1000, volume.cap()), "a volume's test tensors are capped lower");
+		ModelInfo keeping = new ModelInfo("m", "", 1, 4, 5, Normalization.DEFAULT, Map.of(), Map.of(ModelInfo.DIMS, 3, ModelInfo.POOL_Z, false, "depth", 2),
+				Map.of());
+		BioimageioExport.Axis z = BioimageioExport.Axes.of(keeping).z();
+		assertEquals(1, z.step(), "Z unpooled: any number of planes");
+		assertEquals(10, z.halo(), "one plane per 3x3x3 convolution on the longest path: 4 x depth 2 + 2");
+		assertEquals(21, z.min(), "one plane inside two halos");
+		assertEquals(-1, BioimageioExport.Axes.of(keeping).testDepth(20));
+		assertEquals(37, BioimageioExport.Axes.of(keeping).testDepth(37));
 	}
 
 	@Test
@@ -237,19 +360,26 @@ class BioimageioExportTest {
 		var cover = ImageIO.read(new ByteArrayInputStream(files.get(strings(rdf.get("covers")).get(0))));
 		assertEquals(2 * cover.getHeight(), cover.getWidth(), "input | output, 2:1");
 
-		// test tensors against the declared axes
+		// test tensors against the declared axes: batch, channel, then y, x, or z, y, x for a 3D model
 		Map<String, Object> input = map(list(rdf.get("inputs")).get(0)), output = map(list(rdf.get("outputs")).get(0));
 		Tensor in = npy(files.get(map(input.get("test_tensor")).get("source").toString()));
 		Tensor out = npy(files.get(map(output.get("test_tensor")).get("source").toString()));
 		List<Map<String, Object>> inAxes = list(input.get("axes")), outAxes = list(output.get("axes"));
-		assertEquals(List.of("batch", "channel", "space", "space"), inAxes.stream().map(a -> a.get("type")).toList());
-		assertEquals(List.of("batch", "channel", "space", "space"), outAxes.stream().map(a -> a.get("type")).toList());
-		assertEquals(4, in.shape.length);
+		int rank = in.shape.length;
+		boolean volume = strings(rdf.get("tags")).contains("3d");
+		assertEquals(volume ? 5 : 4, rank, "NCDHW for a 3D model, NCHW for a 2D one");
+		assertEquals(rank, inAxes.size(), "an input axis per test tensor dimension");
+		assertEquals(rank, outAxes.size(), "an output axis per test tensor dimension");
+		assertEquals(volume ? List.of("z", "y", "x") : List.of("y", "x"), inAxes.subList(2, rank).stream().map(a -> a.get("id")).toList());
+		List<String> types = new ArrayList<>(List.of("batch", "channel"));
+		while (types.size() < rank) types.add("space");
+		assertEquals(types, inAxes.stream().map(a -> a.get("type")).toList());
+		assertEquals(types, outAxes.stream().map(a -> a.get("type")).toList());
 		assertArrayEquals(in.shape, out.shape, "output sizes reference the input's");
 		assertEquals(1, in.shape[0]);
 		assertEquals(list(inAxes.get(1).get("channel_names")).size(), in.shape[1]);
 		assertEquals(inAxes.get(1).get("channel_names"), outAxes.get(1).get("channel_names"));
-		for (int a = 2; a < 4; a++) {
+		for (int a = 2; a < rank; a++) {
 			Map<String, Object> size = map(inAxes.get(a).get("size"));
 			long min = (Long) size.get("min"), step = (Long) size.get("step");
 			assertTrue(in.shape[a] >= min && (in.shape[a] - min) % step == 0, "test size " + in.shape[a] + " is min + n*step");
@@ -263,27 +393,28 @@ class BioimageioExportTest {
 		// the declared preprocessing, then the weights, reproduce the test output
 		Map<String, Object> kwargs = map(map(list(input.get("preprocessing")).get(0)).get("kwargs"));
 		assertEquals("scale_range", map(list(input.get("preprocessing")).get(0)).get("id"));
-		assertEquals(List.of("channel", "y", "x"), kwargs.get("axes"));
-		FloatImage normalised = scaleRange(sample(in), (Double) kwargs.get("min_percentile"), (Double) kwargs.get("max_percentile"), (Double) kwargs.get("eps"));
-		FloatImage expected = sample(out);
+		List<Object> measured = new ArrayList<>(List.of("channel"));
+		inAxes.subList(2, rank).forEach(a -> measured.add(a.get("id")));
+		assertEquals(measured, kwargs.get("axes"), "per sample, over every axis but the batch");
+		float[] normalised = scaleRange(in.data, (Double) kwargs.get("min_percentile"), (Double) kwargs.get("max_percentile"), (Double) kwargs.get("eps"));
 		try (OnnxNetwork network = new OnnxNetwork(files.get(onnx.get("source").toString()), 1)) {
-			FloatImage actual = network.run(List.of(normalised)).get(0);
-			assertTrue(actual.sameShape(expected));
+			OnnxNetwork.Batch actual = network.run(new OnnxNetwork.Batch(normalised, Arrays.stream(in.shape).asLongStream().toArray()));
+			assertArrayEquals(Arrays.stream(out.shape).asLongStream().toArray(), actual.shape());
 			double worst = 0;
-			for (int i = 0; i < expected.data().length; i++) worst = Math.max(worst, Math.abs(actual.data()[i] - expected.data()[i]));
+			for (int i = 0; i < out.data.length; i++) worst = Math.max(worst, Math.abs(actual.values()[i] - out.data[i]));
 			assertTrue(worst < 1e-4, "ONNX Runtime reproduces test_output.npy, worst difference " + worst);
 		}
 		return rdf;
 	}
 
 	/** bioimage.io's scale_range on one sample over all its axes, written out here independently of the exporter. */
-	static FloatImage scaleRange(FloatImage image, double minPercentile, double maxPercentile, double eps) {
-		double[] sorted = new double[image.data().length];
-		for (int i = 0; i < sorted.length; i++) sorted[i] = image.data()[i];
+	static float[] scaleRange(float[] sample, double minPercentile, double maxPercentile, double eps) {
+		double[] sorted = new double[sample.length];
+		for (int i = 0; i < sorted.length; i++) sorted[i] = sample[i];
 		Arrays.sort(sorted);
 		double lo = numpyPercentile(sorted, minPercentile), hi = numpyPercentile(sorted, maxPercentile);
-		FloatImage out = image.copy();
-		for (int i = 0; i < out.data().length; i++) out.data()[i] = (float) ((image.data()[i] - lo) / (hi - lo + eps));
+		float[] out = new float[sample.length];
+		for (int i = 0; i < out.length; i++) out[i] = (float) ((sample[i] - lo) / (hi - lo + eps));
 		return out;
 	}
 

@@ -1,13 +1,11 @@
 package io.github.imagify.onnx;
 
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -101,12 +99,6 @@ class OnnxExporter3dTest {
 		assertRefused(() -> OnnxGraphCheck.check(back.onnx(), as2d), "input has rank 5 (4 is expected");
 		byte[] plane = OnnxExporter.export(UNet.build(new UNetSpec(1, 2, 4, 0.1, true, 1.0), 16, 1e-3, 1), "t");
 		assertRefused(() -> OnnxGraphCheck.check(plane, back.info()), "input has rank 4 (5 is expected: batch, channels, depth, height, width");
-		// not yet a bioimage.io package: one line says so, and nothing is written
-		Path zip = dir.resolve("stack.bioimageio.zip");
-		IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> io.github.imagify.bioimageio.BioimageioExport
-				.export(new io.github.imagify.bioimageio.BioimageioExport.Request(file.toString(), zip, null, null, null), m -> {}));
-		assertTrue(refused.getMessage().startsWith("Model 'stack' is a 3D model; exporting 3D models to bioimage.io is not available yet"), refused.getMessage());
-		assertFalse(Files.exists(zip));
 	}
 
 	/** A 3D node with 2D attributes (or the reverse) is refused, as every other attribute the exporter does not write. */

@@ -19,8 +19,9 @@ public final class TestModels {
 
 	private TestModels() {}
 
+	/** A 3D spec's graph is built for volumes (its ONNX graph, as every exported one, takes any valid depth, height and width). */
 	public static ComputationGraph randomGraph(UNetSpec spec, long seed) {
-		ComputationGraph graph = UNet.build(spec, 4 * spec.sizeMultiple(), 1e-3, seed);
+		ComputationGraph graph = UNet.build(spec, 4 * spec.sizeMultiple(), spec.is3d() ? 4 * spec.sizeMultipleZ() : 1, 1e-3, seed);
 		Nd4j.getRandom().setSeed(seed);
 		for (Map.Entry<String, INDArray> p : graph.paramTable().entrySet()) {
 			INDArray a = p.getValue();
