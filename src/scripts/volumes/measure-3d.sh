@@ -4,16 +4,18 @@
 # for about the same time, and the bundled 2D denoise-gray; both trained on degraded/clean pairs of 4 stacks and scored
 # on 2 other stacks (PSNR over the voxels, SSIM the mean over planes), with the restore time per megavoxel (one
 # Denoise run per model over both stacks, JVM start included).
-# Usage, from the repository root after `mvn -B -DskipTests package`: src/scripts/volumes/measure-3d.sh [work-dir]
+# Usage, from the repository root after `mvn -B -DskipTests package`:
+#   src/scripts/volumes/measure-3d.sh [work-dir] [3D epochs, default 12; the README's figures: 48]
 set -euo pipefail
 work=$(realpath -m "${1:-target/measure-3d}")
+epochs3=${2:-12}
 mkdir -p "$work"
 src/scripts/volumes/write-test-volumes.sh "$work/train" 4 20 32 128 1 > /dev/null
 src/scripts/volumes/write-test-volumes.sh "$work/test" 2 20 32 128 101 > /dev/null
 run() { java -Xmx8g -jar target/imagify.jar --run "$@"; }
 seconds() { unzip -p "$1" imagify.json | grep -o '"seconds": *[0-9]*' | grep -o '[0-9]*$'; }
 pairs="images='$work/train/clean',degraded='$work/train/noisy',depth=2,base_filters=16,learning_rate=0.001,restart=true,seed=5"
-run "Imagify Train" "$pairs,dims='3d',patch_size=32,patch_planes=16,batch_size=4,epochs=12,steps_per_epoch=40,model_out='$work/unet3d.zip'" | tee "$work/unet3d.log"
+run "Imagify Train" "$pairs,dims='3d',patch_size=32,patch_planes=16,batch_size=4,epochs=$epochs3,steps_per_epoch=40,model_out='$work/unet3d.zip'" | tee "$work/unet3d.log"
 t3=$(seconds "$work/unet3d.zip")
 # the 2D model gets the 3D model's training time: a 3-epoch probe gives its epoch time (the first epoch is slower)
 run "Imagify Train" "$pairs,patch_size=64,batch_size=8,epochs=3,steps_per_epoch=40,model_out='$work/probe2d.zip'" > /dev/null
