@@ -2,7 +2,8 @@
 // restore those stacks with it, each Z-stack (every channel and time point) as one volume.
 // Headless:  ImageJ-linux64 --headless -batch macros/train_3d.ijm "/path/noisy,/path/model.zip,/path/out"
 // A fourth argument sets the epochs (default 20). The stacks may be 8/16/32-bit hyperstacks with at least 16 planes;
-// their voxel size decides whether the network pools in Z (the log says which).
+// their voxel size decides whether the network pools in Z (the log says which). method=neighbor2neighbor works the same
+// way here (it sub-samples each plane in X and Y; patch_size 32 suits its 2^(depth+1) multiple).
 args = split(getArgument(), ",");
 if (args.length < 3) exit("Usage: train_3d.ijm \"<noisy folder>,<model file>,<output folder>[,<epochs>]\"");
 noisy = args[0];

@@ -16,7 +16,8 @@ import io.github.imagify.neighbour.NeighbourSubsampler;
  * patch (taken as a constant, as the paper's code does under no_grad). The sum of the two squared errors,
  * |a - b|^2 + g |a - b - d|^2, is (1 + g) |a - t|^2 plus a constant, with the target t = b + g / (1 + g) d; so the
  * step is an ordinary fit against t, and the network, loss and exporter stay those of every other method. The weight
- * g grows from 0 to {@code consistencyWeight} over the epochs, as in the paper.
+ * g grows from 0 to {@code consistencyWeight} over the epochs, as in the paper. Z-stacks' patches (NCDHW) are
+ * sub-sampled in X and Y, every plane kept ({@link NeighbourSubsampler}).
  */
 final class Neighbor2NeighborStep implements TrainingStep {
 
@@ -44,8 +45,11 @@ final class Neighbor2NeighborStep implements TrainingStep {
 			rngEpoch = epoch;
 		}
 		INDArray noisy = batch.getFeatures();
-		int n = (int) noisy.size(0), c = (int) noisy.size(1), h = (int) noisy.size(2), w = (int) noisy.size(3);
-		NeighbourSubsampler.Draw draw = NeighbourSubsampler.Draw.random(n, h, w, rng);
+		// NCHW, or NCDHW for Z-stacks, which are sub-sampled plane by plane in X and Y
+		long[] shape = noisy.shape().clone();
+		int rank = shape.length, n = (int) shape[0], c = (int) shape[1], h = (int) shape[rank - 2], w = (int) shape[rank - 1];
+		int planes = rank == 5 ? (int) shape[2] : 1;
+		NeighbourSubsampler.Draw draw = NeighbourSubsampler.Draw.random(n, planes, h, w, rng);
 		float[] patches = noisy.dup('c').data().asFloat();
 		float[] restored = graph.outputSingle(false, noisy).dup('c').data().asFloat();
 		float[] input = draw.first(patches, c), target = draw.second(patches, c);
@@ -53,8 +57,9 @@ final class Neighbor2NeighborStep implements TrainingStep {
 		double g = weightAt(epoch);
 		float share = (float) (g / (1 + g));
 		for (int i = 0; i < target.length; i++) target[i] += share * (restoredFirst[i] - restoredSecond[i]);
-		long[] shape = { n, c, h / 2, w / 2 };
+		shape[rank - 2] = h / 2;
+		shape[rank - 1] = w / 2;
 		graph.fit(new DataSet(Nd4j.create(input, shape, 'c'), Nd4j.create(target, shape, 'c')));
-		return graph.score() / ((double) (h / 2) * (w / 2));
+		return graph.score() / ((double) planes * (h / 2) * (w / 2));
 	}
 }

@@ -353,9 +353,8 @@ public final class Trainer {
 				? VolumeDegradations.of(config.degradation(), config.blurSigmaZ()) : null;
 		List<TrainingVolume> volumes = switch (config.method()) {
 			case SUPERVISED -> TrainingVolumes.load(config.images(), config.degraded(), degradation, TrainingConfig.NORMALIZATION, config.seed());
-			case NOISE2VOID -> TrainingVolumes.loadNoisy(config.images(), null, config.clean(), TrainingConfig.NORMALIZATION);
+			case NOISE2VOID, NEIGHBOR2NEIGHBOR -> TrainingVolumes.loadNoisy(config.images(), null, config.clean(), TrainingConfig.NORMALIZATION);
 			case NOISE2NOISE -> TrainingVolumes.loadNoisy(config.images(), config.degraded(), config.clean(), TrainingConfig.NORMALIZATION);
-			case NEIGHBOR2NEIGHBOR -> throw new IllegalStateException("TrainingConfig refuses neighbor2neighbor for Z-stacks");
 		};
 		boolean poolZ;
 		if (config.poolZ() != null) {
@@ -372,14 +371,19 @@ public final class Trainer {
 					+ " when the network pools in Z; try patch_planes=" + ((config.patchDepth() / multipleZ + 1) * multipleZ) + " or pool_z=false");
 		VolumePatchSampler sampler = new VolumePatchSampler(volumes, new VolumePatchSampler.PatchShape(config.patchSize(), config.patchDepth()),
 				degradation, config.validationFraction(), config.seed());
+		// as for planes: Neighbor2Neighbor's patches pass whole, to be sub-sampled after the network's pass in Neighbor2NeighborStep
 		VolumePairPreparation preparation = switch (config.method()) {
 			case NOISE2VOID -> new BlindSpotMasker3D(config.masking());
 			case NOISE2NOISE -> VolumePairPreparation.RANDOM_DIRECTION;
-			default -> VolumePairPreparation.NONE;
+			case SUPERVISED, NEIGHBOR2NEIGHBOR -> VolumePairPreparation.NONE;
+		};
+		VolumePairPreparation validationPreparation = switch (config.method()) {
+			case NOISE2VOID -> preparation;
+			case NEIGHBOR2NEIGHBOR -> NeighbourSubsampler.SUB_VOLUME_PAIRS;
+			case SUPERVISED, NOISE2NOISE -> VolumePairPreparation.NONE;
 		};
 		Random validationRng = new Random(config.seed() ^ 0x2545F4914F6CDD1DL);
-		List<VolumePatchSampler.Pair> validationPairs = sampler.validation().stream()
-				.map(p -> config.method() == TrainingMethod.NOISE2VOID ? preparation.prepare(p, validationRng) : p).toList();
+		List<VolumePatchSampler.Pair> validationPairs = sampler.validation().stream().map(p -> validationPreparation.prepare(p, validationRng)).toList();
 		return new TrainingData(volumes.stream().map(TrainingVolume::name).toList(), "volume(s)", sampler.channels(), sampler.trainingCells(),
 				validationPairs.size(), config.patchDepth() + "x" + config.patchSize() + "x" + config.patchSize(), volumeBatches(validationPairs),
 				volumeBatches(sampler.referenceValidation()),
@@ -417,7 +421,9 @@ public final class Trainer {
 		return switch (config.method()) {
 			case NOISE2VOID -> "noise2void: " + config.masking().describe() + reference;
 			case NOISE2NOISE -> "noise2noise: pairs with the second acquisitions in " + config.degraded() + ", in random order" + reference;
-			case NEIGHBOR2NEIGHBOR -> String.format("neighbor2neighbor: half-size neighbour sub-images, consistency weight rising to %s", config.consistencyWeight()) + reference;
+			case NEIGHBOR2NEIGHBOR -> String.format("neighbor2neighbor: %s, consistency weight rising to %s",
+					config.is3d() ? "neighbour sub-volumes of half the height and width, every plane kept" : "half-size neighbour sub-images",
+					config.consistencyWeight()) + reference;
 			case SUPERVISED -> config.degraded() == null ? config.degradation().describe() : "pairs from " + config.degraded();
 		};
 	}

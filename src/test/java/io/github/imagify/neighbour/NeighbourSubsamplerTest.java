@@ -13,7 +13,9 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 import io.github.imagify.data.PatchSampler;
+import io.github.imagify.data.VolumePatchSampler;
 import io.github.imagify.image.FloatImage;
+import io.github.imagify.image.FloatVolume;
 
 class NeighbourSubsamplerTest {
 
@@ -78,5 +80,60 @@ class NeighbourSubsamplerTest {
 		assertArrayEquals(d.second(noisy).data(), pair.target().data());
 		assertEquals(null, pair.lossWeights());
 		assertThrows(IllegalArgumentException.class, () -> NeighbourSubsampler.Draw.random(1, 5, 6, new Random(1)));
+	}
+
+	/**
+	 * A 3D batch (NCDHW, each voxel holding its own index) is sub-sampled in X and Y only: the sub-volumes keep every
+	 * plane at half the height and width, each of their voxels comes from its own example, channel, plane and 2x2 cell,
+	 * the two take different, touching voxels, every channel takes the same ones, and the planes are drawn on their own.
+	 */
+	@Test
+	void volumesAreSubsampledPlaneByPlaneInXAndY() {
+		int n = 2, c = 2, d = 3, h = 6, w = 8, h2 = h / 2, w2 = w / 2;
+		float[] batch = new float[n * c * d * h * w];
+		for (int i = 0; i < batch.length; i++) batch[i] = i;
+		Random rng = new Random(4);
+		boolean planesDrawnApart = false;
+		for (int draw = 0; draw < 10; draw++) {
+			NeighbourSubsampler.Draw drawn = NeighbourSubsampler.Draw.random(n, d, h, w, rng);
+			float[] first = drawn.first(batch, c), second = drawn.second(batch, c);
+			assertEquals(n * c * d * h2 * w2, first.length);
+			int o = 0;
+			for (int e = 0; e < n; e++)
+				for (int ch = 0; ch < c; ch++)
+					for (int z = 0; z < d; z++)
+						for (int y = 0; y < h2; y++)
+							for (int x = 0; x < w2; x++, o++) {
+								int a = (int) first[o], b = (int) second[o], plane = ((e * c + ch) * d + z) * h * w;
+								String where = "example " + e + ", channel " + ch + ", plane " + z + ", cell " + y + "," + x;
+								assertTrue(a >= plane && a < plane + h * w && b >= plane && b < plane + h * w, "another example, channel or plane: " + where);
+								int ya = (a - plane) / w, xa = (a - plane) % w, yb = (b - plane) / w, xb = (b - plane) % w;
+								assertTrue(ya / 2 == y && xa / 2 == x && yb / 2 == y && xb / 2 == x, "outside its cell: " + where);
+								assertEquals(1, Math.abs(ya - yb) + Math.abs(xa - xb), "not two touching voxels: " + where);
+								int channelStride = d * h * w, cellInChannel0 = o - ch * d * h2 * w2;
+								assertEquals(first[cellInChannel0] + ch * channelStride, first[o], "channels took different voxels: " + where);
+								assertEquals(second[cellInChannel0] + ch * channelStride, second[o], "channels took different voxels: " + where);
+								if (z > 0 && first[o] - h * w != first[o - h2 * w2]) planesDrawnApart = true;
+							}
+		}
+		assertTrue(planesDrawnApart, "every plane took the same voxels");
+	}
+
+	/**
+	 * 3D validation pairs: the noisy patch's first sub-volume is the input, the second the target, every plane kept at
+	 * half the height and width; a 2D draw does not take a volume.
+	 */
+	@Test
+	void validationPairsOfVolumesAreTheTwoSubVolumes() {
+		int d = 4, h = 6, w = 8;
+		float[] values = new float[d * h * w];
+		for (int i = 0; i < values.length; i++) values[i] = i;
+		FloatVolume noisy = new FloatVolume(1, d, h, w, values);
+		VolumePatchSampler.Pair pair = NeighbourSubsampler.SUB_VOLUME_PAIRS.prepare(new VolumePatchSampler.Pair(noisy, noisy), new Random(1));
+		NeighbourSubsampler.Draw drawn = NeighbourSubsampler.Draw.random(1, d, h, w, new Random(1));
+		assertEquals(new FloatVolume(1, d, h / 2, w / 2, drawn.first(values, 1)), pair.input());
+		assertEquals(new FloatVolume(1, d, h / 2, w / 2, drawn.second(values, 1)), pair.target());
+		assertEquals(null, pair.lossWeights());
+		assertThrows(IllegalArgumentException.class, () -> NeighbourSubsampler.Draw.random(1, h, w, new Random(1)).first(noisy));
 	}
 }
