@@ -17,10 +17,11 @@ seconds() { unzip -p "$1" imagify.json | grep -o '"seconds": *[0-9]*' | grep -o 
 pairs="images='$work/train/clean',degraded='$work/train/noisy',depth=2,base_filters=16,learning_rate=0.001,restart=true,seed=5"
 run "Imagify Train" "$pairs,dims='3d',patch_size=32,patch_planes=16,batch_size=4,epochs=$epochs3,steps_per_epoch=40,model_out='$work/unet3d.zip'" | tee "$work/unet3d.log"
 t3=$(seconds "$work/unet3d.zip")
-# the 2D model gets the 3D model's training time: a 3-epoch probe gives its epoch time (the first epoch is slower)
-run "Imagify Train" "$pairs,patch_size=64,batch_size=8,epochs=3,steps_per_epoch=40,model_out='$work/probe2d.zip'" > /dev/null
-t2=$(seconds "$work/probe2d.zip")
-epochs2=$(( 3 * t3 / (t2 > 0 ? t2 : 1) ))
+# the 2D model gets the 3D model's training time: a 6-epoch probe gives its epoch time, the median of epochs 2-6
+# (the first epoch, and the run's start, are slower; both are in the 3D model's seconds too)
+run "Imagify Train" "$pairs,patch_size=64,batch_size=8,epochs=6,steps_per_epoch=40,model_out='$work/probe2d.zip'" > "$work/probe2d.log"
+epoch2=$(grep -o 'Epoch [2-6]/6: .*, [0-9.]* s$' "$work/probe2d.log" | grep -o '[0-9.]* s$' | cut -d' ' -f1 | sort -n | sed -n 3p)
+epochs2=$(echo "$t3 / $epoch2" | bc)
 run "Imagify Train" "$pairs,patch_size=64,batch_size=8,epochs=$epochs2,steps_per_epoch=40,model_out='$work/unet2d.zip'" | tee "$work/unet2d.log"
 echo "training seconds: 3D $t3, 2D $(seconds "$work/unet2d.zip") ($epochs2 epochs)"
 for m in unet3d unet2d denoise-gray; do
