@@ -56,12 +56,7 @@ class BoundedMemoryTest {
 		Path input = dir.resolve("big.tif"), output = dir.resolve("big-restored.tif");
 		ImageFiles.write(new ImagePlus("big", pixels), input);
 
-		Path log = dir.resolve("child.log");
-		Process child = new ProcessBuilder(ChildJvm.commandWithHeap("2g", "io.github.imagify.cli.Main", "--run", "Imagify Denoise",
-				"input='" + input + "',output='" + output + "',model='" + modelFile + "',threads=2"))
-				.redirectErrorStream(true).redirectOutput(log.toFile()).start();
-		int code = child.waitFor();
-		assertEquals(0, code, "the launcher restores it in -Xmx2g:\n" + Files.readString(log));
+		restoreInChildJvm("2g", input, output, modelFile);
 
 		// the result: a 16384x16384 32-bit TIFF whose first tile row equals that band restored here
 		FileInfo[] info = new Opener().getTiffFileInfo(output.toString());
@@ -111,12 +106,7 @@ class BoundedMemoryTest {
 		Path input = dir.resolve("stack.tif"), output = dir.resolve("stack-restored.tif");
 		ImageFiles.write(imp, input);
 
-		Path log = dir.resolve("child-3d.log");
-		Process child = new ProcessBuilder(ChildJvm.commandWithHeap("1200m", "io.github.imagify.cli.Main", "--run", "Imagify Denoise",
-				"input='" + input + "',output='" + output + "',model='" + modelFile + "',threads=2"))
-				.redirectErrorStream(true).redirectOutput(log.toFile()).start();
-		int code = child.waitFor();
-		assertEquals(0, code, "the launcher restores it in -Xmx1200m:\n" + Files.readString(log));
+		restoreInChildJvm("1200m", input, output, modelFile);
 
 		FileInfo[] info = new Opener().getTiffFileInfo(output.toString());
 		assertEquals(size, info[0].width);
@@ -151,5 +141,14 @@ class BoundedMemoryTest {
 				}
 			}
 		}
+	}
+
+	/** The launcher's Denoise on {@code input} in a new JVM with this heap; fails with the child's log unless it succeeds. */
+	private void restoreInChildJvm(String heap, Path input, Path output, Path modelFile) throws Exception {
+		Path log = dir.resolve("child-" + heap + ".log");
+		Process child = new ProcessBuilder(ChildJvm.commandWithHeap(heap, "io.github.imagify.cli.Main", "--run", "Imagify Denoise",
+				"input='" + input + "',output='" + output + "',model='" + modelFile + "',threads=2"))
+				.redirectErrorStream(true).redirectOutput(log.toFile()).start();
+		assertEquals(0, child.waitFor(), "the launcher restores it in -Xmx" + heap + ":\n" + Files.readString(log));
 	}
 }
