@@ -31,6 +31,11 @@ public final class BlindSpotMasker3D implements VolumePairPreparation {
 
 	/** The side of the grid cell that holds one masked voxel: about cbrt(1 / maskedFraction). */
 	public int gridSpacing() {
+		return gridSpacing(masking);
+	}
+
+	/** The side of the cubic grid cell that holds one masked voxel with this masking: about cbrt(1 / maskedFraction). */
+	public static int gridSpacing(BlindSpotMasking masking) {
 		return (int) Math.max(1, Math.round(Math.cbrt(1 / masking.maskedFraction())));
 	}
 

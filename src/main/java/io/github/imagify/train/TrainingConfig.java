@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.github.imagify.blindspot.BlindSpotMasker3D;
 import io.github.imagify.blindspot.BlindSpotMasking;
 import io.github.imagify.data.TrainingImages;
 import io.github.imagify.degrade.Degradation;
@@ -111,7 +112,6 @@ public record TrainingConfig(Path images, Path degraded, DegradationSpec degrada
 		if (refineConvs < 0 || refineConvs > UNetSpec.MAX_REFINE_CONVS)
 			throw new IllegalArgumentException("refine_convs must be 0.." + UNetSpec.MAX_REFINE_CONVS + ", got " + refineConvs);
 		if (degraded == null && !method.selfSupervised()) degradation.validate();
-		if (method == TrainingMethod.NOISE2VOID) checkMaskingFits(masking, patchSize);
 		// measured: at its first epoch, such a network still returned the noisy input (20.3 dB against 26.7 with the skip)
 		if (method == TrainingMethod.NOISE2VOID && !topSkip && residual)
 			throw new IllegalArgumentException("top_skip=false with method='noise2void' needs direct=true: without the top skip connection a residual"
@@ -121,6 +121,10 @@ public record TrainingConfig(Path images, Path degraded, DegradationSpec degrada
 					+ " for neighbor2neighbor, which trains on half-size sub-images; try " + ((patchSize >> depth + 1) + 1 << depth + 1));
 		if (dims != 2 && dims != 3) throw new IllegalArgumentException("dims must be '2d' or '3d', got " + dims);
 		if (dims == 3) check3d(patchDepth, blurPool, startFrom, blurKnown, asOpponent, luminanceGuide);
+		if (method == TrainingMethod.NOISE2VOID) {
+			if (dims == 3) checkMaskingFits3d(masking, patchSize, patchDepth);
+			else checkMaskingFits(masking, patchSize);
+		}
 		if (blurSigmaZ == null) blurSigmaZ = "";
 		if (!(consistencyWeight >= 0 && consistencyWeight <= 100))
 			throw new IllegalArgumentException("consistency_weight must be 0..100 (the paper's 2; 0 drops the consistency term), got " + consistencyWeight);
@@ -175,6 +179,18 @@ public record TrainingConfig(Path images, Path degraded, DegradationSpec degrada
 		if (masking.neighbourhood() > patchSize || masking.structured() && masking.structSpan() > patchSize)
 			throw new IllegalArgumentException(BlindSpotMasking.MASK_NEIGHBOURHOOD + " and " + BlindSpotMasking.STRUCT_MASK_SPAN + " must fit in a patch of "
 					+ patchSize + " px, got " + masking.neighbourhood() + " and " + masking.structSpan());
+	}
+
+	/** For Z-stacks: masked voxels lie on a cubic grid ({@link BlindSpotMasker3D}), so the patch's shortest side must hold a cell and a neighbourhood. */
+	private static void checkMaskingFits3d(BlindSpotMasking masking, int patchSize, int patchDepth) {
+		int shortest = Math.min(patchSize, patchDepth), spacing = BlindSpotMasker3D.gridSpacing(masking);
+		if (spacing > shortest)
+			throw new IllegalArgumentException(BlindSpotMasking.MASKED_FRACTION + " " + masking.maskedFraction() + " masks one voxel in " + spacing + "x" + spacing
+					+ "x" + spacing + ", none in many " + patchDepth + "x" + patchSize + "x" + patchSize + " patches; give at least "
+					+ 1.0 / ((double) shortest * shortest * shortest) + " or larger patch_planes and patch_size");
+		if (masking.neighbourhood() > shortest)
+			throw new IllegalArgumentException(BlindSpotMasking.MASK_NEIGHBOURHOOD + " " + masking.neighbourhood() + " must fit in a patch of " + patchDepth + "x"
+					+ patchSize + "x" + patchSize + " voxels, in Z too; give a smaller one or larger patch_planes");
 	}
 
 	/** The synthetic degradation as training patches are made with it (one that says its blur sigma when the model is told it); null for self-supervised methods. */

@@ -22,6 +22,7 @@ import io.github.imagify.io.ImageFiles;
 import io.github.imagify.modelfile.ModelFile;
 import io.github.imagify.testing.TestImages;
 import io.github.imagify.testing.TestModels;
+import io.github.imagify.testing.TestVolumes;
 
 /** Both commands run through a real SciJava Context and CommandService, as Fiji runs them. */
 class CommandsTest {
@@ -226,6 +227,36 @@ class CommandsTest {
 		assertTrue(none.isCanceled());
 		assertTrue(none.getCancelReason().contains("'images' is not set; give a folder of noisy training images, or in Fiji open the noisy image to train on"),
 				none.getCancelReason());
+	}
+
+	/**
+	 * Fiji with an open Z-stack: noise2void with dims=3d and no folder trains a 3D model on the open 16-bit stack, whose
+	 * calibration (0.1 x 0.3 um voxels, 3x coarser in Z) reaches the training through the copy, so the network does not
+	 * pool in Z; the open stack is left as it was, and the model restores it through Denoise as one volume.
+	 */
+	@Test
+	void threeDimensionalTrainingLearnsFromTheOpenZStack() throws Exception {
+		TestVolumes.Volumes v = TestVolumes.filamentsAndBlobs(TestVolumes.Spec.of(21).withSize(16, 48, 48).withPeak(20));
+		ImagePlus open = ImageFiles.read(TestVolumes.write(v.noisy(), dir.resolve("open-stack.tif"), 16));
+		assertEquals(0.3, open.getCalibration().pixelDepth, 1e-9);
+		short[] before = ((short[]) open.getStack().getPixels(5)).clone();
+		Path model = dir.resolve("n2v3d.zip");
+		Map<String, Object> keys = new java.util.HashMap<>(Map.of("method", "noise2void", "dims", "3d", "model_out", model.toString(), "patch_size", 16,
+				"patch_planes", 8, "batch_size", 2, "epochs", 1, "steps_per_epoch", 3, "depth", 2, "base_filters", 4));
+		keys.put("image", open); // as Fiji's preprocessor fills it with the active image
+		CommandModule m = run(TrainCommand.class, keys);
+		assertFalse(m.isCanceled(), m.getCancelReason());
+		assertArrayEquals(before, (short[]) open.getStack().getPixels(5));
+		ModelFile trained = ModelFile.read(model);
+		assertTrue(trained.info().is3d());
+		assertEquals(false, trained.info().network().get("pool_z"), "the open stack's voxel depth decides pooling in Z");
+		assertTrue(trained.info().training().get("images").toString().endsWith("n2v3d.zip.images"), trained.info().training().toString());
+
+		CommandModule restored = run(DenoiseCommand.class, Map.of("image", open, "model", model.toString()));
+		assertFalse(restored.isCanceled(), restored.getCancelReason());
+		ImagePlus result = (ImagePlus) restored.getOutput("restored");
+		assertArrayEquals(open.getDimensions(), result.getDimensions());
+		assertEquals(0.3, result.getCalibration().pixelDepth, 1e-9);
 	}
 
 	@Test

@@ -842,7 +842,7 @@ class TrainerTest {
 		return m;
 	}
 
-	/** Z-stack keys without dims=3d, and what 3D training does not offer, are refused with one line. */
+	/** Z-stack keys without dims=3d, and what 3D training does not offer, are refused with one line; noise2void's masking is checked against 3D patches. */
 	@Test
 	void zStackKeysAreRefusedWhereTheyDoNotApply() {
 		Path images = dir.resolve("x"), out = dir.resolve("m.zip");
@@ -853,6 +853,12 @@ class TrainerTest {
 				tinyNeighbor2Neighbor(images, out).dims("3d").patchSize(36));
 		assertMessage("blur_pool is not available with dims='3d'", tinyNoise2Void(images, out).dims("3d").blurPool(true));
 		assertMessage("dims must be '2d' or '3d', got '4d'", null, () -> TrainingConfig.builder().dims("4d"));
+		// noise2void's masked voxels lie on a cubic grid: 0.2 % masks one in 8x8x8, which a 8x16x16 patch holds (a 16x16 plane would not)
+		assertEquals(8, tinyNoise2Void(images, out).dims("3d").patchSize(16).patchDepth(8).build().patchDepth());
+		assertMessage("masked_fraction 5.0E-4 masks one voxel in 13x13x13, none in many 8x16x16 patches; give at least 0.001953125 or larger patch_planes and patch_size",
+				tinyNoise2Void(images, out).dims("3d").patchSize(16).patchDepth(8).masking(new io.github.imagify.blindspot.BlindSpotMasking(5e-4, 5, "uniform", "none", 5)));
+		assertMessage("mask_neighbourhood 5 must fit in a patch of 4x16x16 voxels, in Z too",
+				tinyNoise2Void(images, out).dims("3d").patchSize(16).patchDepth(4).masking(new io.github.imagify.blindspot.BlindSpotMasking(0.02, 5, "uniform", "none", 5)));
 	}
 
 	/** A key that makes no sense with the method is refused with one line naming it, before anything is read. */
