@@ -18,7 +18,9 @@ import ij.ImagePlus;
 import io.github.imagify.data.TrainingImages;
 import io.github.imagify.degrade.Degradation;
 import io.github.imagify.degrade.DegradationSpec;
+import io.github.imagify.degrade.VolumeDegradations;
 import io.github.imagify.image.FloatImage;
+import io.github.imagify.image.FloatVolume;
 import io.github.imagify.image.Normalization;
 import io.github.imagify.image.Tiling;
 import io.github.imagify.imagej.ImagePlusImages;
@@ -102,7 +104,7 @@ public final class Evaluator {
 		boolean pairs = request.degraded() != null;
 		// a model told the blur is told the true one (pairs: the blur_sigma key's)
 		Double told = pairs || DegradationSpec.GAUSSIAN_BLUR.equals(spec.type()) ? spec.blurSigmaMin() : null;
-		try (ModelChoice models = new ModelChoice(request.model(), Restorer.DEFAULT_TILE_SIZE, 0, request.ensemble(), told, log)) {
+		try (ModelChoice models = new ModelChoice(request.model(), Restorer.AUTOMATIC_TILE_SIZE, 0, request.ensemble(), told, log)) {
 			log.accept((pairs ? "degraded/clean pairs" : spec.describe()) + ", seed " + request.seed());
 			List<Row> rows = new Evaluator(models, spec, request.seed(), request.compare()).evaluate(request.images(), request.degraded(), listener);
 			if (rows == null) return null;
@@ -134,6 +136,12 @@ public final class Evaluator {
 						|| ImagePlusImages.channelsPerPlane(partner) != ImagePlusImages.channelsPerPlane(cleanImage))
 					throw new IOException(p + " and " + file + " differ in size or type; pairs must match");
 			}
+			Restorer restorer = models.forChannels(ImagePlusImages.channelsPerPlane(cleanImage));
+			if (restorer.is3d()) {
+				double fileShare = 1.0 / files.size(), fileStart = (double) f / files.size();
+				if (!evaluateVolumes(file, cleanImage, partner, restorer, rows, listener, fileStart, fileShare)) return null;
+				continue;
+			}
 			int planes = cleanImage.getStackSize();
 			for (int i = 1; i <= planes; i++) {
 				String name = file.getFileName() + (planes > 1 ? "#" + i : "");
@@ -164,6 +172,54 @@ public final class Evaluator {
 		scores.put(MODEL, score(clean, clipped(restored, clip), dataRange));
 		if (compare) new ClassicBaselines(degradation, clean, degraded, dataRange, clip).scoreInto(scores);
 		return new Row(name, scores);
+	}
+
+	/**
+	 * A 3D model scores each Z-stack of the image (every channel and time point) as one volume, restored as Denoise
+	 * restores it: PSNR over its voxels, SSIM the mean over its planes, the clean stack's range as the peak. A synthetic
+	 * degradation acts on every voxel (a blur in X and Y only; give degraded partners for a blur across planes).
+	 */
+	private boolean evaluateVolumes(Path file, ImagePlus clean, ImagePlus partner, Restorer restorer, List<Row> rows, RestoreListener listener,
+			double fileStart, double fileShare) throws Exception {
+		if (compare)
+			throw new IllegalArgumentException("compare=true scores classic 2D filters beside 2D models; model '" + restorer.info().name()
+					+ "' is a 3D model: leave compare out, or compare with a 2D model");
+		if (partner != null && (partner.getNChannels() != clean.getNChannels() || partner.getNSlices() != clean.getNSlices()))
+			throw new IOException(file.getFileName() + " and its degraded partner differ in channels or Z planes; pairs must match");
+		int channels = clean.getNChannels(), frames = clean.getNFrames(), volumes = channels * frames;
+		restorer.checkDepth(clean.getNSlices());
+		int done = 0;
+		for (int t = 1; t <= frames; t++)
+			for (int c = 1; c <= channels; c++) {
+				String name = file.getFileName() + (volumes > 1 ? "#c" + c + "t" + t : "");
+				double start = fileStart + fileShare * done / volumes;
+				FloatVolume truth = volume(clean, c, t);
+				double dataRange = TrainingImages.dataRange(clean.getBitDepth(), truth.asPlanes(), Normalization.DEFAULT);
+				FloatVolume degraded = partner != null ? volume(partner, c, t)
+						: VolumeDegradations.of(degradation, "").apply(truth, dataRange, new Random(seed));
+				Map<String, Score> scores = new LinkedHashMap<>();
+				scores.put(DEGRADED, score(truth.asPlanes(), degraded.asPlanes(), dataRange));
+				FloatVolume restored = restorer.restore(degraded, (tiles, total) -> listener.progress(start + fileShare / volumes * tiles / total));
+				if (restored == null) return false;
+				scores.put(MODEL, score(truth.asPlanes(), clipped(restored.asPlanes(), clean.getBitDepth() == 8 || clean.getBitDepth() == 24), dataRange));
+				Row row = new Row(name, scores);
+				rows.add(row);
+				listener.log(format(row));
+				done++;
+			}
+		return true;
+	}
+
+	/** The Z-stack of channel {@code c} and time point {@code t} (1-based), every plane's colour channels kept. */
+	private static FloatVolume volume(ImagePlus imp, int c, int t) {
+		int depth = imp.getNSlices(), planeSize = imp.getWidth() * imp.getHeight(), colours = ImagePlusImages.channelsPerPlane(imp);
+		FloatVolume volume = new FloatVolume(colours, depth, imp.getHeight(), imp.getWidth());
+		for (int z = 0; z < depth; z++) {
+			FloatImage plane = ImagePlusImages.plane(imp, imp.getStackIndex(c, z + 1, t));
+			for (int k = 0; k < colours; k++)
+				System.arraycopy(plane.data(), k * planeSize, volume.data(), (k * depth + z) * planeSize, planeSize);
+		}
+		return volume;
 	}
 
 	static Score score(FloatImage clean, FloatImage result, double dataRange) {

@@ -11,16 +11,24 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import ij.ImagePlus;
+import ij.ImageStack;
+import ij.process.FloatProcessor;
+import ij.process.ShortProcessor;
 import io.github.imagify.data.TrainingImages;
 import io.github.imagify.degrade.DegradationSpec;
 import io.github.imagify.degrade.GaussianNoise;
+import io.github.imagify.degrade.VolumeDegradations;
 import io.github.imagify.image.FloatImage;
+import io.github.imagify.image.FloatVolume;
 import io.github.imagify.image.Normalization;
 import io.github.imagify.imagej.ImagePlusImages;
 import io.github.imagify.imagej.restore.ModelChoice;
 import io.github.imagify.io.ImageFiles;
 import io.github.imagify.metrics.Metrics;
+import io.github.imagify.modelfile.ModelFile;
+import io.github.imagify.onnx.TestModels3d;
 import io.github.imagify.restore.RestoreListener;
+import io.github.imagify.restore.Restorer;
 import io.github.imagify.testing.TestImages;
 
 /** The evaluation with the real bundled denoiser and real files. */
@@ -111,5 +119,75 @@ class EvaluatorTest {
 			IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Evaluator(models, noise("0-55"), 1, false));
 			assertTrue(e.getMessage().contains("not ranges"));
 		}
+	}
+
+	/**
+	 * A 3D model scores each Z-stack of a hyperstack (2 channels x 2 time points of 8 planes) as one volume, as Denoise
+	 * restores it: one row per volume, PSNR over its voxels and SSIM over its planes, from a degraded partner or from
+	 * noise on every voxel, equal to the same restore and metrics done here; compare=true is refused for it in one line.
+	 */
+	@Test
+	void aThreeDimensionalModelIsScoredVolumeByVolume() throws Exception {
+		Path modelFile = dir.resolve("tiny-3d.zip");
+		TestModels3d.tinyUNet(true, 2, 7).write(modelFile);
+		int channels = 2, slices = 8, frames = 2, size = 24;
+		ImageStack cleanStack = new ImageStack(size, size), noisyStack = new ImageStack(size, size);
+		Random random = new Random(4);
+		for (int i = 0; i < channels * slices * frames; i++) {
+			ShortProcessor clean = new ShortProcessor(size, size);
+			FloatProcessor noisy = new FloatProcessor(size, size);
+			for (int p = 0; p < size * size; p++) {
+				int v = 1000 + (p % size) * 40 + i * 20;
+				clean.set(p, v);
+				noisy.setf(p, (float) (v + 150 * random.nextGaussian()));
+			}
+			cleanStack.addSlice(clean);
+			noisyStack.addSlice(noisy);
+		}
+		Path clean = dir.resolve("cells.tif"), partner = Files.createDirectories(dir.resolve("noisy")).resolve("cells.tif");
+		ImagePlus cleanImage = hyperstack(cleanStack, channels, slices, frames), noisyImage = hyperstack(noisyStack, channels, slices, frames);
+		ImageFiles.write(cleanImage, clean);
+		ImageFiles.write(noisyImage, partner);
+
+		try (ModelChoice models = new ModelChoice(modelFile.toString(), Restorer.AUTOMATIC_TILE_SIZE, 1, s -> {});
+				Restorer restorer = new Restorer(ModelFile.read(modelFile), Restorer.AUTOMATIC_TILE_SIZE, 1)) {
+			List<Evaluator.Row> pairs = new Evaluator(models, noise("15"), 0, false).evaluate(clean, partner.getParent(), RestoreListener.SILENT);
+			assertEquals(List.of("cells.tif#c1t1", "cells.tif#c2t1", "cells.tif#c1t2", "cells.tif#c2t2"), pairs.stream().map(Evaluator.Row::image).toList());
+			FloatVolume truth = volume(cleanImage, 2, 1), noisy = volume(noisyImage, 2, 1);
+			double range = TrainingImages.dataRange(16, truth.asPlanes(), Normalization.DEFAULT);
+			FloatImage restored = restorer.restore(noisy, null).asPlanes();
+			Evaluator.Row row = pairs.get(1);
+			assertEquals(Metrics.psnr(truth.asPlanes(), noisy.asPlanes(), range), row.scores().get("degraded").psnr(), 1e-9);
+			assertEquals(Metrics.psnr(truth.asPlanes(), restored, range), row.scores().get("imagify").psnr(), 1e-9);
+			assertEquals(Metrics.ssim(truth.asPlanes(), restored, range), row.scores().get("imagify").ssim(), 1e-9);
+
+			List<Evaluator.Row> synthetic = new Evaluator(models, noise("15"), 9, false).evaluate(clean, null, RestoreListener.SILENT);
+			assertEquals(4, synthetic.size());
+			FloatVolume degraded = VolumeDegradations.of(noise("15"), "").apply(truth, range, new Random(9));
+			assertEquals(Metrics.psnr(truth.asPlanes(), degraded.asPlanes(), range), synthetic.get(1).scores().get("degraded").psnr(), 1e-9);
+			assertEquals(Metrics.psnr(truth.asPlanes(), restorer.restore(degraded, null).asPlanes(), range), synthetic.get(1).scores().get("imagify").psnr(), 1e-9);
+
+			Exception compare = assertThrows(IllegalArgumentException.class,
+					() -> new Evaluator(models, noise("15"), 9, true).evaluate(clean, null, RestoreListener.SILENT));
+			assertTrue(compare.getMessage().startsWith("compare=true scores classic 2D filters beside 2D models; model 'tiny-3d' is a 3D model"), compare.getMessage());
+		}
+	}
+
+	private static ImagePlus hyperstack(ImageStack stack, int channels, int slices, int frames) {
+		ImagePlus imp = new ImagePlus("cells", stack);
+		imp.setDimensions(channels, slices, frames);
+		imp.setOpenAsHyperStack(true);
+		return imp;
+	}
+
+	/** Channel {@code c}, time point {@code t} (1-based) of a grey hyperstack as a volume, read here plane by plane. */
+	private static FloatVolume volume(ImagePlus imp, int c, int t) {
+		int slices = imp.getNSlices(), n = imp.getWidth() * imp.getHeight();
+		FloatVolume v = new FloatVolume(1, slices, imp.getHeight(), imp.getWidth());
+		for (int z = 1; z <= slices; z++) {
+			ij.process.ImageProcessor ip = imp.getStack().getProcessor(imp.getStackIndex(c, z, t));
+			for (int p = 0; p < n; p++) v.data()[(z - 1) * n + p] = ip.getf(p);
+		}
+		return v;
 	}
 }
