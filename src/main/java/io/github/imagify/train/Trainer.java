@@ -252,6 +252,15 @@ public final class Trainer {
 	 */
 	static void checkFits(ModelFile file, UNetSpec spec) {
 		UNetSpec theirs = UNetSpec.fromMap(file.info().network());
+		if (theirs.dims() != spec.dims())
+			throw new IllegalArgumentException("start_from model '" + file.info().name() + "' is a " + theirs.dims() + "D model; set dims='" + theirs.dims()
+					+ "d' to fine-tune it, or start from a " + spec.dims() + "D model");
+		if (spec.is3d() && theirs.poolZ() != spec.poolZ())
+			throw new IllegalArgumentException("start_from model '" + file.info().name() + "' " + (theirs.poolZ() ? "pools" : "does not pool") + " in Z; set pool_z="
+					+ theirs.poolZ() + " to fine-tune it");
+		if (spec.is3d() && theirs.baseFilters() != spec.baseFilters()) // widening copies 2D kernels only
+			throw new IllegalArgumentException("start_from model '" + file.info().name() + "' is a 3D U-Net with " + theirs.baseFilters() + " base filters; set base_filters="
+					+ theirs.baseFilters() + " to fine-tune it");
 		if (theirs.channels() != spec.channels())
 			throw new IllegalArgumentException("start_from model '" + file.info().name() + "' takes " + theirs.channels() + "-channel images but the training images have "
 					+ spec.channels() + (theirs.channels() == 1 ? "; set as_grey=true to train it on grey versions" : "; start from a model for " + spec.channels() + "-channel images"));
@@ -360,6 +369,9 @@ public final class Trainer {
 		if (config.poolZ() != null) {
 			poolZ = config.poolZ();
 			listener.log("Pooling in Z: " + poolZ + " (pool_z)");
+		} else if (startModel != null && startModel.info().is3d()) { // a fine-tune keeps the network it starts from
+			poolZ = Boolean.TRUE.equals(startModel.info().network().get(ModelInfo.POOL_Z));
+			listener.log("Pooling in Z: " + poolZ + " (as start_from model '" + startModel.info().name() + "'; pool_z=true or false overrides)");
 		} else {
 			VoxelSize.PoolZSuggestion suggested = TrainingVolumes.suggestPoolZ(volumes);
 			poolZ = suggested.poolZ();

@@ -120,7 +120,7 @@ public record TrainingConfig(Path images, Path degraded, DegradationSpec degrada
 			throw new IllegalArgumentException("patch_size " + patchSize + " must be a multiple of 2^(depth+1) = " + (2 << depth)
 					+ " for neighbor2neighbor, which trains on half-size sub-images; try " + ((patchSize >> depth + 1) + 1 << depth + 1));
 		if (dims != 2 && dims != 3) throw new IllegalArgumentException("dims must be '2d' or '3d', got " + dims);
-		if (dims == 3) check3d(patchDepth, blurPool, startFrom, blurKnown, asOpponent, luminanceGuide);
+		if (dims == 3) check3d(patchDepth, blurPool, blurKnown, asOpponent, luminanceGuide);
 		if (method == TrainingMethod.NOISE2VOID) {
 			if (dims == 3) checkMaskingFits3d(masking, patchSize, patchDepth);
 			else checkMaskingFits(masking, patchSize);
@@ -156,12 +156,11 @@ public record TrainingConfig(Path images, Path degraded, DegradationSpec degrada
 	}
 
 	/** What 3D training does not offer (yet), each refused with the key to change. */
-	private static void check3d(int patchDepth, boolean blurPool, String startFrom, boolean blurKnown, boolean asOpponent,
+	private static void check3d(int patchDepth, boolean blurPool, boolean blurKnown, boolean asOpponent,
 			boolean luminanceGuide) {
 		if (patchDepth < 1 || patchDepth > 256) throw new IllegalArgumentException("patch_planes must be 1..256 planes, got " + patchDepth);
 		List<String> keys = new ArrayList<>();
 		if (blurPool) keys.add("blur_pool");
-		if (startFrom != null && !startFrom.isBlank()) keys.add("start_from");
 		if (blurKnown) keys.add("blur_known");
 		if (asOpponent) keys.add("as_opponent");
 		if (luminanceGuide) keys.add("luminance_guide");

@@ -773,9 +773,7 @@ class TrainerTest {
 		writeZStacks(clean, noisy);
 		Path out = dir.resolve("unet3d.zip");
 		List<String> log = new java.util.ArrayList<>();
-		new Trainer(TrainingConfig.builder().images(clean).degraded(noisy).modelOut(out).dims("3d").patchSize(16).patchDepth(8).depth(2).baseFilters(8)
-				.batchSize(4).dropout(0).seed(3).resume(false).learningRate(3e-3).epochs(2).stepsPerEpoch(25)
-				.degradation(DegradationSpec.of("poisson_noise", "", "", 20, 2)).build(), printedInto(log)).train();
+		new Trainer(pairs3d(clean, noisy, out).epochs(2).stepsPerEpoch(25).build(), printedInto(log)).train();
 		assertTrue(log.stream().anyMatch(l -> l.startsWith("Pooling in Z: false (voxel depth 0.3") && l.contains("pool_z=true or false overrides")), log.toString());
 		assertTrue(log.stream().anyMatch(l -> l.startsWith("Training on 2 volume(s)") && l.contains("of 8x16x16")), log.toString());
 		ModelFile model = ModelFile.read(out);
@@ -810,6 +808,52 @@ class TrainerTest {
 		assertTrue(Double.isFinite(r.referencePsnr()));
 
 		assertRestoresAnUnseenZStack(model, "neighbor2neighbor 3D");
+	}
+
+	/**
+	 * start_from with dims=3d: a 3D model fine-tunes from another's weights, the transposed convolutions' permuted
+	 * kernels included: at a learning rate too small to move them it restores as the model it started from; pool_z
+	 * follows that model unless given; a 2D model, another pool_z and other base filters are refused in one line.
+	 */
+	@Test
+	void aThreeDimensionalModelFineTunesFromAnother() throws Exception {
+		Path clean = dir.resolve("clean3d"), noisy = dir.resolve("noisy3d"), first = dir.resolve("first3d.zip"), tuned = dir.resolve("tuned3d.zip");
+		writeZStacks(clean, noisy);
+		new Trainer(pairs3d(clean, noisy, first).poolZ("true").epochs(2).build(), null).train();
+		List<String> log = new java.util.ArrayList<>();
+		new Trainer(pairs3d(clean, noisy, tuned).learningRate(1e-12).startFrom(first.toString()).build(), printedInto(log)).train();
+		assertTrue(log.contains("Pooling in Z: true (as start_from model 'first3d'; pool_z=true or false overrides)"), log.toString());
+		assertTrue(log.stream().anyMatch(l -> l.startsWith("Starting from the weights of model 'first3d'")), log.toString());
+		ModelFile a = ModelFile.read(first), b = ModelFile.read(tuned);
+		assertEquals("first3d", b.info().training().get("start_from"));
+		FloatVolume stack = TestVolumes.filamentsAndBlobs(TestVolumes.Spec.of(99).withSize(16, 48, 48).withPeak(20)).noisy();
+		try (Restorer fromFirst = new Restorer(a, 0, 1); Restorer fromTuned = new Restorer(b, 0, 1)) {
+			float[] x = fromFirst.restore(stack, null).data(), y = fromTuned.restore(stack, null).data();
+			double most = 0;
+			for (int i = 0; i < x.length; i++) most = Math.max(most, Math.abs(x[i] - y[i]));
+			assertTrue(most < 1e-3, "the fine-tuned model restores otherwise by " + most);
+		}
+
+		Path flat = dir.resolve("flat.zip");
+		io.github.imagify.testing.TestModels.randomModel(1, 2, 8, 1).write(flat);
+		assertStartRefused("start_from model 'random-1c-d2' is a 2D model; set dims='2d' to fine-tune it, or start from a 3D model",
+				pairs3d(clean, noisy, dir.resolve("r1.zip")).startFrom(flat.toString()));
+		assertStartRefused("start_from model 'first3d' pools in Z; set pool_z=true to fine-tune it",
+				pairs3d(clean, noisy, dir.resolve("r2.zip")).poolZ("false").startFrom(first.toString()));
+		assertStartRefused("start_from model 'first3d' is a 3D U-Net with 8 base filters; set base_filters=8 to fine-tune it",
+				pairs3d(clean, noisy, dir.resolve("r3.zip")).baseFilters(16).startFrom(first.toString()));
+	}
+
+	/** A tiny 3D U-Net on the pairs of {@link #writeZStacks}, one short epoch. */
+	private static TrainingConfig.Builder pairs3d(Path clean, Path noisy, Path out) {
+		return TrainingConfig.builder().images(clean).degraded(noisy).modelOut(out).dims("3d").patchSize(16).patchDepth(8).depth(2).baseFilters(8)
+				.batchSize(4).dropout(0).seed(3).resume(false).learningRate(3e-3).epochs(1).stepsPerEpoch(10)
+				.degradation(DegradationSpec.of("poisson_noise", "", "", 20, 2));
+	}
+
+	private static void assertStartRefused(String message, TrainingConfig.Builder builder) {
+		var e = assertThrows(IllegalArgumentException.class, () -> new Trainer(builder.build(), null).train());
+		assertTrue(e.getMessage().startsWith(message), e.getMessage());
 	}
 
 	/** Two generated noisy Z-stacks (filaments and blobs, Poisson noise at peak 20, 16 x 48 x 48, calibrated 0.1 x 0.3 um) and their truth. */
