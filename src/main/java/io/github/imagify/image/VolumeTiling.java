@@ -85,6 +85,11 @@ public final class VolumeTiling {
 	/** The Y and X axes, context and core size rounded up to their multiple. */
 	public Axis xy() { return xy; }
 
+	/** Voxels of a whole tile's padded input (a full core and its context on every side): what the network holds per channel. */
+	public long tileVoxels() {
+		return (long) z.input(z.coreSize()) * xy.input(xy.coreSize()) * xy.input(xy.coreSize());
+	}
+
 	/** Pixel rows [from, to) of band {@code index} (1-based) of {@code count}: as {@link Tiling#band}, every plane alike. */
 	public int[] band(int height, int index, int count) {
 		return rows.band(height, index, count);

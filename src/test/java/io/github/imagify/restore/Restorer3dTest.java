@@ -72,6 +72,29 @@ class Restorer3dTest {
 		assertTrue(assertThrows(IllegalArgumentException.class, () -> info(Map.of(ModelInfo.DIMS, 4), 8, 51)).getMessage().contains("dims must be absent, 2 or 3"));
 	}
 
+	/**
+	 * tile_size 0 for a 3D model: the largest cube (steps of 32, up to 256) whose padded tile times 2 x base filters stays
+	 * within what a 64-voxel core of a depth-3, 32-filter U-Net pooling Z holds (176^3 x 64): that network keeps 64, a
+	 * depth-2, 16-filter one without Z pooling gets 160 (192 would hold 212 x 240 x 240 x 32 = 391 M values, over 349 M),
+	 * a model file without base filters keeps 64; a given tile_size is used as it is.
+	 */
+	@Test
+	void theAutomaticTileOfA3dModelGrowsAsItsNetworkShrinks() throws Exception {
+		assertEquals(64, Restorer.automaticCore3d(info(Map.of(ModelInfo.DIMS, 3, ModelInfo.POOL_Z, true, "depth", 3, "base_filters", 32), 8, 51)));
+		assertEquals(160, Restorer.automaticCore3d(info(Map.of(ModelInfo.DIMS, 3, ModelInfo.POOL_Z, false, "depth", 2, "base_filters", 16), 4, 23)));
+		assertEquals(64, Restorer.automaticCore3d(info(Map.of(ModelInfo.DIMS, 3, ModelInfo.POOL_Z, false, "depth", 2), 4, 23)));
+		Map<String, Object> network = new java.util.HashMap<>(POOLING_Z.info().network());
+		network.put("base_filters", 4);
+		ModelInfo i = POOLING_Z.info();
+		ModelFile withFilters = new ModelFile(new ModelInfo(i.name(), i.description(), i.channels(), i.sizeMultiple(), i.context(), i.normalization(), i.degradation(),
+				network, i.training()), POOLING_Z.onnx());
+		try (Restorer automatic = new Restorer(withFilters, Restorer.AUTOMATIC_TILE_SIZE, 1); Restorer given = new Restorer(withFilters, 48, 1)) {
+			assertEquals(256, automatic.volumeTiling().xy().coreSize());
+			assertEquals(256, automatic.volumeTiling().z().coreSize());
+			assertEquals(48, given.volumeTiling().xy().coreSize());
+		}
+	}
+
 	private static ModelInfo info(Map<String, Object> network, int multiple, int context) {
 		return new ModelInfo("m", "", 1, multiple, context, Normalization.DEFAULT, Map.of(), network, Map.of());
 	}
