@@ -58,7 +58,7 @@ public class DenoiseCommand extends ContextCommand {
 
 	@Parameter(label = "Tile size", required = false, persist = false, min = "0",
 			description = "Edge of the region restored per network call (16 to 8192; in X, Y and Z for a 3D model); 0 = the model's default: "
-					+ Restorer.DEFAULT_TILE_SIZE + " for 2D models, " + Restorer.DEFAULT_TILE_SIZE_3D + " for 3D models")
+					+ Restorer.DEFAULT_TILE_SIZE + " for 2D models; for 3D models " + Restorer.DEFAULT_TILE_SIZE_3D + " to 256, larger for smaller networks")
 	private int tile_size = Restorer.AUTOMATIC_TILE_SIZE;
 
 	@Parameter(label = "Threads", required = false, persist = false, min = "0", description = "CPU threads for ONNX Runtime; 0 = all cores")
