@@ -177,13 +177,11 @@ public final class Evaluator {
 	/**
 	 * A 3D model scores each Z-stack of the image (every channel and time point) as one volume, restored as Denoise
 	 * restores it: PSNR over its voxels, SSIM the mean over its planes, the clean stack's range as the peak. A synthetic
-	 * degradation acts on every voxel (a blur in X and Y only; give degraded partners for a blur across planes).
+	 * degradation acts on every voxel (a blur in X and Y only; give degraded partners for a blur across planes). With
+	 * {@code compare} the classic filters restore it plane by plane, each setting scored over the whole stack.
 	 */
 	private boolean evaluateVolumes(Path file, ImagePlus clean, ImagePlus partner, Restorer restorer, List<Row> rows, RestoreListener listener,
 			double fileStart, double fileShare) throws Exception {
-		if (compare)
-			throw new IllegalArgumentException("compare=true scores classic 2D filters beside 2D models; model '" + restorer.info().name()
-					+ "' is a 3D model: leave compare out, or compare with a 2D model");
 		if (partner != null && (partner.getNChannels() != clean.getNChannels() || partner.getNSlices() != clean.getNSlices()))
 			throw new IOException(file.getFileName() + " and its degraded partner differ in channels or Z planes; pairs must match");
 		int channels = clean.getNChannels(), frames = clean.getNFrames(), volumes = channels * frames;
@@ -201,13 +199,22 @@ public final class Evaluator {
 				scores.put(DEGRADED, score(truth.asPlanes(), degraded.asPlanes(), dataRange));
 				FloatVolume restored = restorer.restore(degraded, (tiles, total) -> listener.progress(start + fileShare / volumes * tiles / total));
 				if (restored == null) return false;
-				scores.put(MODEL, score(truth.asPlanes(), clipped(restored.asPlanes(), clean.getBitDepth() == 8 || clean.getBitDepth() == 24), dataRange));
+				boolean clip = clean.getBitDepth() == 8 || clean.getBitDepth() == 24;
+				scores.put(MODEL, score(truth.asPlanes(), clipped(restored.asPlanes(), clip), dataRange));
+				if (compare) new ClassicBaselines(degradation, planes(truth), planes(degraded), dataRange, clip).scoreInto(scores);
 				Row row = new Row(name, scores);
 				rows.add(row);
 				listener.log(format(row));
 				done++;
 			}
 		return true;
+	}
+
+	/** A volume's planes, each with its colour channels, for the classic filters, which work plane by plane. */
+	private static List<FloatImage> planes(FloatVolume volume) {
+		List<FloatImage> planes = new ArrayList<>();
+		for (int z = 0; z < volume.depth(); z++) planes.add(volume.planeImage(z));
+		return planes;
 	}
 
 	/** The Z-stack of channel {@code c} and time point {@code t} (1-based), every plane's colour channels kept. */

@@ -55,6 +55,14 @@ public final class FloatVolume {
 		return new FloatImage(channels * depth, height, width, data);
 	}
 
+	/** A copy of plane {@code z} with all its channels, as a 2D image (for what works plane by plane). */
+	public FloatImage planeImage(int z) {
+		int size = height * width;
+		FloatImage plane = new FloatImage(channels, height, width);
+		for (int c = 0; c < channels; c++) System.arraycopy(data, (c * depth + z) * size, plane.data(), c * size, size);
+		return plane;
+	}
+
 	/** A volume of {@code depth} planes from an image of {@code channels x depth} planes ({@link #asPlanes()}' inverse); shares its array. */
 	public static FloatVolume ofPlanes(FloatImage planes, int depth) {
 		if (planes.channels() % depth != 0)
