@@ -16,16 +16,15 @@ import io.github.imagify.image.FloatVolume;
  * <p>
  * The neighbourhood is {@code mask_neighbourhood} voxels on every side, in Z too (5x5x5 by default), as N2V's and
  * CAREamics' 3D configurations do: the replacement only has to be a plausible value whose noise is not the masked
- * voxel's, and a voxel a few planes away is still that on anisotropic stacks. The struct mask (structN2V) is not
- * available in 3D yet and is refused.
+ * voxel's, and a voxel a few planes away is still that on anisotropic stacks. The struct mask (structN2V) hides the
+ * line in X ({@code horizontal}) or Y ({@code vertical}) through each masked voxel within its own plane, where a
+ * camera's striped noise lies: the line is scrambled and never a replacement's source, as in 2D.
  */
 public final class BlindSpotMasker3D implements VolumePairPreparation {
 
 	private final BlindSpotMasking masking;
 
 	public BlindSpotMasker3D(BlindSpotMasking masking) {
-		if (masking.structured())
-			throw new IllegalArgumentException(BlindSpotMasking.STRUCT_MASK + " is not available for Z-stacks yet; leave it at '" + BlindSpotMasking.NONE + "'");
 		this.masking = masking;
 	}
 
@@ -66,20 +65,21 @@ public final class BlindSpotMasker3D implements VolumePairPreparation {
 			int z = centres[i] / (h * w), y = centres[i] / w % h, x = centres[i] % w;
 			masked.set(c, z, y, x, BlindSpotMasking.MEDIAN.equals(masking.replacement()) ? median(noisy, c, z, y, x) : randomNeighbour(noisy, c, z, y, x, rng));
 		}
+		if (masking.structured()) blankLines(noisy, masked, c, centres, n, rng);
 		float weight = (float) d * h * w / n;
 		for (int i = 0; i < n; i++) weights.data()[c * d * h * w + centres[i]] = weight;
 	}
 
-	/** A random voxel of the neighbourhood other than the centre, inside the patch. */
+	/** A random voxel of the neighbourhood other than the centre (and off the struct mask's line), inside the patch. */
 	private float randomNeighbour(FloatVolume noisy, int c, int z, int y, int x, Random rng) {
 		int r = masking.neighbourhood() / 2;
 		while (true) {
 			int dz = rng.nextInt(2 * r + 1) - r, dy = rng.nextInt(2 * r + 1) - r, dx = rng.nextInt(2 * r + 1) - r;
-			if ((dz != 0 || dy != 0 || dx != 0) && inside(noisy, z + dz, y + dy, x + dx)) return noisy.get(c, z + dz, y + dy, x + dx);
+			if (!hidden(dz, dy, dx) && inside(noisy, z + dz, y + dy, x + dx)) return noisy.get(c, z + dz, y + dy, x + dx);
 		}
 	}
 
-	/** N2V2's replacement: the median of the neighbourhood inside the patch, without the centre. */
+	/** N2V2's replacement: the median of the neighbourhood inside the patch, without the centre (and the struct mask's line). */
 	private float median(FloatVolume noisy, int c, int z, int y, int x) {
 		int r = masking.neighbourhood() / 2, side = 2 * r + 1;
 		float[] values = new float[side * side * side];
@@ -87,9 +87,39 @@ public final class BlindSpotMasker3D implements VolumePairPreparation {
 		for (int dz = -r; dz <= r; dz++)
 			for (int dy = -r; dy <= r; dy++)
 				for (int dx = -r; dx <= r; dx++)
-					if ((dz != 0 || dy != 0 || dx != 0) && inside(noisy, z + dz, y + dy, x + dx)) values[n++] = noisy.get(c, z + dz, y + dy, x + dx);
+					if (!hidden(dz, dy, dx) && inside(noisy, z + dz, y + dy, x + dx)) values[n++] = noisy.get(c, z + dz, y + dy, x + dx);
 		Arrays.sort(values, 0, n);
 		return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+	}
+
+	/** Whether an offset from a masked voxel is the voxel itself or on its struct mask's line in its plane. */
+	private boolean hidden(int dz, int dy, int dx) {
+		if (dz != 0) return false;
+		int half = masking.structSpan() / 2;
+		return switch (masking.structMask()) {
+			case BlindSpotMasking.HORIZONTAL -> dy == 0 && Math.abs(dx) <= half;
+			case BlindSpotMasking.VERTICAL -> dx == 0 && Math.abs(dy) <= half;
+			default -> dy == 0 && dx == 0;
+		};
+	}
+
+	/** structN2V: the line through each masked voxel in its plane, the voxel aside, gets values drawn uniformly from the channel's range in the patch. */
+	private void blankLines(FloatVolume noisy, FloatVolume masked, int c, int[] centres, int n, Random rng) {
+		int d = noisy.depth(), h = noisy.height(), w = noisy.width();
+		float lo = Float.POSITIVE_INFINITY, hi = Float.NEGATIVE_INFINITY;
+		for (int i = c * d * h * w; i < (c + 1) * d * h * w; i++) {
+			lo = Math.min(lo, noisy.data()[i]);
+			hi = Math.max(hi, noisy.data()[i]);
+		}
+		int half = masking.structSpan() / 2;
+		boolean horizontal = BlindSpotMasking.HORIZONTAL.equals(masking.structMask());
+		for (int i = 0; i < n; i++) {
+			int z = centres[i] / (h * w), y = centres[i] / w % h, x = centres[i] % w;
+			for (int k = -half; k <= half; k++) {
+				int yy = horizontal ? y : y + k, xx = horizontal ? x + k : x;
+				if (k != 0 && yy >= 0 && xx >= 0 && yy < h && xx < w) masked.set(c, z, yy, xx, lo + rng.nextFloat() * (hi - lo));
+			}
+		}
 	}
 
 	private static boolean inside(FloatVolume v, int z, int y, int x) {

@@ -190,6 +190,8 @@ public record TrainingConfig(Path images, Path degraded, DegradationSpec degrada
 		if (masking.neighbourhood() > shortest)
 			throw new IllegalArgumentException(BlindSpotMasking.MASK_NEIGHBOURHOOD + " " + masking.neighbourhood() + " must fit in a patch of " + patchDepth + "x"
 					+ patchSize + "x" + patchSize + " voxels, in Z too; give a smaller one or larger patch_planes");
+		if (masking.structured() && masking.structSpan() > patchSize)
+			throw new IllegalArgumentException(BlindSpotMasking.STRUCT_MASK_SPAN + " " + masking.structSpan() + " must fit in a patch of " + patchSize + " px; give a smaller one");
 	}
 
 	/** The synthetic degradation as training patches are made with it (one that says its blur sigma when the model is told it); null for self-supervised methods. */

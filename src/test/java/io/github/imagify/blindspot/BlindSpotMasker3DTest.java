@@ -2,6 +2,7 @@ package io.github.imagify.blindspot;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import java.util.List;
 import java.util.Random;
 
 import org.junit.jupiter.api.Test;
@@ -63,7 +64,7 @@ class BlindSpotMasker3DTest {
 	}
 
 	@Test
-	void n2v2TakesTheMedianOfTheNeighbourhoodWithoutTheCentreAndTheStructMaskIsRefused() {
+	void n2v2TakesTheMedianOfTheNeighbourhoodWithoutTheCentre() {
 		BlindSpotMasker3D median = new BlindSpotMasker3D(new BlindSpotMasking(0.1, 3, BlindSpotMasking.MEDIAN, BlindSpotMasking.NONE, 5));
 		int n = 8;
 		FloatVolume squares = new FloatVolume(1, n, n, n);
@@ -80,8 +81,52 @@ class BlindSpotMasker3DTest {
 			checked++;
 		}
 		assertTrue(checked > 10, checked + " interior voxels masked");
-		IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-				() -> new BlindSpotMasker3D(new BlindSpotMasking(0.002, 5, BlindSpotMasking.UNIFORM, BlindSpotMasking.HORIZONTAL, 5)));
-		assertTrue(e.getMessage().startsWith("struct_mask is not available for Z-stacks"), e.getMessage());
+	}
+
+	/**
+	 * structN2V in 3D: the line in X through each masked voxel, within its own plane, is scrambled and not scored, and
+	 * the median replacement leaves it out; every voxel that changes is masked or on such a line (no other plane's).
+	 */
+	@Test
+	void theStructMaskHidesTheMaskedVoxelsLineInItsPlane() {
+		BlindSpotMasking masking = new BlindSpotMasking(0.01, 3, BlindSpotMasking.MEDIAN, BlindSpotMasking.HORIZONTAL, 5);
+		int d = 8, h = 16, w = 16;
+		FloatVolume indexed = new FloatVolume(1, d, h, w);
+		for (int i = 0; i < indexed.data().length; i++) indexed.data()[i] = i;
+		VolumePatchSampler.Pair masked = new BlindSpotMasker3D(masking).prepare(new VolumePatchSampler.Pair(indexed, indexed.copy()), new Random(3));
+		FloatVolume in = masked.input(), weights = masked.lossWeights();
+		int scored = 0, medians = 0;
+		for (int z = 0; z < d; z++)
+			for (int y = 0; y < h; y++)
+				for (int x = 0; x < w; x++) {
+					if (weights.get(0, z, y, x) == 0) continue;
+					scored++;
+					boolean overwritten = false; // a neighbour's line may cross this voxel afterwards
+					for (int k = -2; k <= 2; k++) overwritten |= k != 0 && x + k >= 0 && x + k < w && weights.get(0, z, y, x + k) > 0;
+					if (!overwritten) {
+						List<Float> window = new java.util.ArrayList<>();
+						for (int dz = -1; dz <= 1; dz++)
+							for (int dy = -1; dy <= 1; dy++)
+								for (int dx = -1; dx <= 1; dx++)
+									if (!(dz == 0 && dy == 0) && z + dz >= 0 && z + dz < d && y + dy >= 0 && y + dy < h && x + dx >= 0 && x + dx < w)
+										window.add(indexed.get(0, z + dz, y + dy, x + dx));
+						window.sort(null);
+						int n = window.size();
+						assertEquals(n % 2 == 1 ? window.get(n / 2) : (window.get(n / 2 - 1) + window.get(n / 2)) / 2, in.get(0, z, y, x), "the median off the line");
+						medians++;
+					}
+					for (int k = -2; k <= 2; k++)
+						if (k != 0 && x + k >= 0 && x + k < w && weights.get(0, z, y, x + k) == 0)
+							assertNotEquals(indexed.get(0, z, y, x + k), in.get(0, z, y, x + k), "the line beside a masked voxel is replaced");
+				}
+		assertTrue(scored > 10 && medians > 5, scored + " masked, " + medians + " medians checked");
+		for (int z = 0; z < d; z++)
+			for (int y = 0; y < h; y++)
+				for (int x = 0; x < w; x++) {
+					if (in.get(0, z, y, x) == indexed.get(0, z, y, x)) continue;
+					boolean explained = false;
+					for (int k = -2; k <= 2; k++) explained |= x + k >= 0 && x + k < w && weights.get(0, z, y, x + k) > 0;
+					assertTrue(explained, "voxel " + z + "," + y + "," + x + " changed off every masked voxel's line");
+				}
 	}
 }

@@ -230,7 +230,7 @@ class CommandsTest {
 	}
 
 	/**
-	 * Fiji with an open Z-stack: noise2void with dims=3d and no folder trains a 3D model on the open 16-bit stack, whose
+	 * Fiji with an open Z-stack: noise2void (structN2V) with dims=3d and no folder trains a 3D model on the open 16-bit stack, whose
 	 * calibration (0.1 x 0.3 um voxels, 3x coarser in Z) reaches the training through the copy, so the network does not
 	 * pool in Z; the open stack is left as it was, and the model restores it through Denoise as one volume.
 	 */
@@ -243,6 +243,7 @@ class CommandsTest {
 		Path model = dir.resolve("n2v3d.zip");
 		Map<String, Object> keys = new java.util.HashMap<>(Map.of("method", "noise2void", "dims", "3d", "model_out", model.toString(), "patch_size", 16,
 				"patch_planes", 8, "batch_size", 2, "epochs", 1, "steps_per_epoch", 3, "depth", 2, "base_filters", 4));
+		keys.put("struct_mask", "horizontal"); // structN2V, each masked voxel's line in X within its plane
 		keys.put("image", open); // as Fiji's preprocessor fills it with the active image
 		CommandModule m = run(TrainCommand.class, keys);
 		assertFalse(m.isCanceled(), m.getCancelReason());
@@ -251,6 +252,7 @@ class CommandsTest {
 		assertTrue(trained.info().is3d());
 		assertEquals(false, trained.info().network().get("pool_z"), "the open stack's voxel depth decides pooling in Z");
 		assertTrue(trained.info().training().get("images").toString().endsWith("n2v3d.zip.images"), trained.info().training().toString());
+		assertTrue(trained.info().training().toString().contains("horizontal"), trained.info().training().toString());
 
 		CommandModule restored = run(DenoiseCommand.class, Map.of("image", open, "model", model.toString()));
 		assertFalse(restored.isCanceled(), restored.getCancelReason());
