@@ -55,11 +55,12 @@ public final class TrainingVolumes {
 			}
 			for (int c = 1; c <= clean.getNChannels(); c++)
 				for (int t = 1; t <= clean.getNFrames(); t++) {
-					FloatVolume cleanVolume = volume(clean, c, t), degradedVolume = degraded == null ? null : volume(degraded, c, t);
+					FloatVolume cleanVolume = ImagePlusImages.volume(clean, c, t);
+					FloatVolume degradedVolume = degraded == null ? null : ImagePlusImages.volume(degraded, c, t);
 					double dataRange = TrainingImages.dataRange(clean.getBitDepth(), cleanVolume.asPlanes(), normalization);
 					FloatVolume probe = degradedVolume != null ? degradedVolume : degradation.apply(cleanVolume, dataRange, rng);
-					volumes.add(new TrainingVolume(name(file, clean, c, t), cleanVolume, degradedVolume, dataRange, normalization.measure(probe.asPlanes()),
-							null, VoxelSize.of(clean)));
+					volumes.add(new TrainingVolume(ImagePlusImages.volumeName(file.getFileName().toString(), clean, c, t), cleanVolume, degradedVolume,
+							dataRange, normalization.measure(probe.asPlanes()), null, VoxelSize.of(clean)));
 				}
 		}
 		return volumes;
@@ -96,11 +97,11 @@ public final class TrainingVolumes {
 			int before = volumes.size();
 			for (int c = 1; c <= noisy.getNChannels(); c++)
 				for (int t = 1; t <= noisy.getNFrames(); t++) {
-					FloatVolume a = volume(noisy, c, t), b = partner == null ? a : volume(partner, c, t);
+					FloatVolume a = ImagePlusImages.volume(noisy, c, t), b = partner == null ? a : ImagePlusImages.volume(partner, c, t);
 					if (TrainingImages.constant(a.asPlanes()) || TrainingImages.constant(b.asPlanes())) continue;
 					Normalization.Range range = normalization.measure(a.asPlanes());
-					volumes.add(new TrainingVolume(name(file, noisy, c, t), b, a, range.scale(), range, reference == null ? null : volume(reference, c, t),
-							VoxelSize.of(noisy)));
+					volumes.add(new TrainingVolume(ImagePlusImages.volumeName(file.getFileName().toString(), noisy, c, t), b, a, range.scale(), range,
+							reference == null ? null : ImagePlusImages.volume(reference, c, t), VoxelSize.of(noisy)));
 				}
 			if (volumes.size() == before)
 				throw new IOException("The training image " + file.getFileName() + " is constant" + (partner == null ? "" : " (or its noise2noise partner is)")
@@ -131,23 +132,6 @@ public final class TrainingVolumes {
 			throw new IOException(file.getFileName() + " has a single Z plane (" + dimensions(imp) + "); 3D training needs Z-stacks of at least patch_planes"
 					+ " planes: give Z-stacks, check Image > Properties if its planes are Z but recorded as time points or channels, or train a 2D model");
 		return imp;
-	}
-
-	/** Channel {@code c}, time point {@code t} (1-based) of a hyperstack as a one-channel volume of its Z planes. */
-	static FloatVolume volume(ImagePlus imp, int c, int t) {
-		int depth = imp.getNSlices(), plane = imp.getWidth() * imp.getHeight();
-		float[] data = new float[Math.multiplyExact(depth, plane)];
-		for (int z = 1; z <= depth; z++) {
-			FloatImage p = ImagePlusImages.plane(imp, imp.getStackIndex(c, z, t));
-			System.arraycopy(p.data(), 0, data, (z - 1) * plane, plane);
-		}
-		return new FloatVolume(1, depth, imp.getHeight(), imp.getWidth(), data);
-	}
-
-	private static String name(Path file, ImagePlus imp, int c, int t) {
-		String n = file.getFileName().toString();
-		if (imp.getNChannels() == 1 && imp.getNFrames() == 1) return n;
-		return n + "#" + (imp.getNChannels() > 1 ? "c" + c : "") + (imp.getNFrames() > 1 ? "t" + t : "");
 	}
 
 	private static boolean sameDimensions(ImagePlus a, ImagePlus b) {

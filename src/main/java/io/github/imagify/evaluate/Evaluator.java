@@ -189,11 +189,11 @@ public final class Evaluator {
 		int done = 0;
 		for (int t = 1; t <= frames; t++)
 			for (int c = 1; c <= channels; c++) {
-				String name = file.getFileName() + (volumes > 1 ? "#c" + c + "t" + t : "");
+				String name = ImagePlusImages.volumeName(file.getFileName().toString(), clean, c, t);
 				double start = fileStart + fileShare * done / volumes;
-				FloatVolume truth = volume(clean, c, t);
+				FloatVolume truth = ImagePlusImages.volume(clean, c, t);
 				double dataRange = TrainingImages.dataRange(clean.getBitDepth(), truth.asPlanes(), Normalization.DEFAULT);
-				FloatVolume degraded = partner != null ? volume(partner, c, t)
+				FloatVolume degraded = partner != null ? ImagePlusImages.volume(partner, c, t)
 						: VolumeDegradations.of(degradation, "").apply(truth, dataRange, new Random(seed));
 				Map<String, Score> scores = new LinkedHashMap<>();
 				scores.put(DEGRADED, score(truth.asPlanes(), degraded.asPlanes(), dataRange));
@@ -215,18 +215,6 @@ public final class Evaluator {
 		List<FloatImage> planes = new ArrayList<>();
 		for (int z = 0; z < volume.depth(); z++) planes.add(volume.planeImage(z));
 		return planes;
-	}
-
-	/** The Z-stack of channel {@code c} and time point {@code t} (1-based), every plane's colour channels kept. */
-	private static FloatVolume volume(ImagePlus imp, int c, int t) {
-		int depth = imp.getNSlices(), planeSize = imp.getWidth() * imp.getHeight(), colours = ImagePlusImages.channelsPerPlane(imp);
-		FloatVolume volume = new FloatVolume(colours, depth, imp.getHeight(), imp.getWidth());
-		for (int z = 0; z < depth; z++) {
-			FloatImage plane = ImagePlusImages.plane(imp, imp.getStackIndex(c, z + 1, t));
-			for (int k = 0; k < colours; k++)
-				System.arraycopy(plane.data(), k * planeSize, volume.data(), (k * depth + z) * planeSize, planeSize);
-		}
-		return volume;
 	}
 
 	static Score score(FloatImage clean, FloatImage result, double dataRange) {

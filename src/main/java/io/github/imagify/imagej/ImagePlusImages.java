@@ -7,6 +7,7 @@ import ij.process.FloatProcessor;
 import ij.process.ImageProcessor;
 import ij.process.ShortProcessor;
 import io.github.imagify.image.FloatImage;
+import io.github.imagify.image.FloatVolume;
 import io.github.imagify.image.PlaneView;
 import io.github.imagify.image.Tensors;
 import net.imglib2.RandomAccessibleInterval;
@@ -40,6 +41,24 @@ public final class ImagePlusImages {
 	/** Stack plane {@code index} (1-based, ImageJ's convention) as a float image. */
 	public static FloatImage plane(ImagePlus imp, int index) {
 		return Tensors.fromImg(wrap(imp.getStack().getProcessor(index)));
+	}
+
+	/** The Z-stack of channel {@code c} and time point {@code t} (1-based) of a hyperstack as a volume, each plane's colour channels kept. */
+	public static FloatVolume volume(ImagePlus imp, int c, int t) {
+		int depth = imp.getNSlices(), planeSize = imp.getWidth() * imp.getHeight(), colours = channelsPerPlane(imp);
+		FloatVolume volume = new FloatVolume(colours, depth, imp.getHeight(), imp.getWidth());
+		for (int z = 0; z < depth; z++) {
+			FloatImage plane = plane(imp, imp.getStackIndex(c, z + 1, t));
+			for (int k = 0; k < colours; k++)
+				System.arraycopy(plane.data(), k * planeSize, volume.data(), Math.multiplyExact(k * depth + z, planeSize), planeSize);
+		}
+		return volume;
+	}
+
+	/** How logs and results name that Z-stack: the file's name, with {@code #c2t3} (the parts there are several of) for a hyperstack. */
+	public static String volumeName(String fileName, ImagePlus imp, int c, int t) {
+		if (imp.getNChannels() == 1 && imp.getNFrames() == 1) return fileName;
+		return fileName + "#" + (imp.getNChannels() > 1 ? "c" + c : "") + (imp.getNFrames() > 1 ? "t" + t : "");
 	}
 
 	/**
