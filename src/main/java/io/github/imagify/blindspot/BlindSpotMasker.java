@@ -65,7 +65,7 @@ public final class BlindSpotMasker implements PairPreparation {
 		while (true) {
 			int dy = rng.nextInt(2 * r + 1) - r, dx = rng.nextInt(2 * r + 1) - r;
 			int yy = y + dy, xx = x + dx;
-			if (yy >= 0 && xx >= 0 && yy < noisy.height() && xx < noisy.width() && !hidden(dy, dx)) return noisy.get(c, yy, xx);
+			if (yy >= 0 && xx >= 0 && yy < noisy.height() && xx < noisy.width() && !masking.hides(dy, dx)) return noisy.get(c, yy, xx);
 		}
 	}
 
@@ -77,20 +77,10 @@ public final class BlindSpotMasker implements PairPreparation {
 		for (int dy = -r; dy <= r; dy++)
 			for (int dx = -r; dx <= r; dx++) {
 				int yy = y + dy, xx = x + dx;
-				if (yy >= 0 && xx >= 0 && yy < noisy.height() && xx < noisy.width() && !hidden(dy, dx)) values[n++] = noisy.get(c, yy, xx);
+				if (yy >= 0 && xx >= 0 && yy < noisy.height() && xx < noisy.width() && !masking.hides(dy, dx)) values[n++] = noisy.get(c, yy, xx);
 			}
 		Arrays.sort(values, 0, n);
 		return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
-	}
-
-	/** Whether an offset from a masked pixel is the pixel itself or on its struct mask's line, whose noise may be its own. */
-	private boolean hidden(int dy, int dx) {
-		int half = masking.structSpan() / 2;
-		return switch (masking.structMask()) {
-			case BlindSpotMasking.HORIZONTAL -> dy == 0 && Math.abs(dx) <= half;
-			case BlindSpotMasking.VERTICAL -> dx == 0 && Math.abs(dy) <= half;
-			default -> dy == 0 && dx == 0;
-		};
 	}
 
 	/**

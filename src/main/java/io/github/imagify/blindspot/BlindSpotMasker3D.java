@@ -75,7 +75,7 @@ public final class BlindSpotMasker3D implements VolumePairPreparation {
 		int r = masking.neighbourhood() / 2;
 		while (true) {
 			int dz = rng.nextInt(2 * r + 1) - r, dy = rng.nextInt(2 * r + 1) - r, dx = rng.nextInt(2 * r + 1) - r;
-			if (!hidden(dz, dy, dx) && inside(noisy, z + dz, y + dy, x + dx)) return noisy.get(c, z + dz, y + dy, x + dx);
+			if (!(dz == 0 && masking.hides(dy, dx)) && inside(noisy, z + dz, y + dy, x + dx)) return noisy.get(c, z + dz, y + dy, x + dx);
 		}
 	}
 
@@ -87,20 +87,9 @@ public final class BlindSpotMasker3D implements VolumePairPreparation {
 		for (int dz = -r; dz <= r; dz++)
 			for (int dy = -r; dy <= r; dy++)
 				for (int dx = -r; dx <= r; dx++)
-					if (!hidden(dz, dy, dx) && inside(noisy, z + dz, y + dy, x + dx)) values[n++] = noisy.get(c, z + dz, y + dy, x + dx);
+					if (!(dz == 0 && masking.hides(dy, dx)) && inside(noisy, z + dz, y + dy, x + dx)) values[n++] = noisy.get(c, z + dz, y + dy, x + dx);
 		Arrays.sort(values, 0, n);
 		return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
-	}
-
-	/** Whether an offset from a masked voxel is the voxel itself or on its struct mask's line in its plane. */
-	private boolean hidden(int dz, int dy, int dx) {
-		if (dz != 0) return false;
-		int half = masking.structSpan() / 2;
-		return switch (masking.structMask()) {
-			case BlindSpotMasking.HORIZONTAL -> dy == 0 && Math.abs(dx) <= half;
-			case BlindSpotMasking.VERTICAL -> dx == 0 && Math.abs(dy) <= half;
-			default -> dy == 0 && dx == 0;
-		};
 	}
 
 	/** structN2V: the line through each masked voxel in its plane, the voxel aside, gets values drawn uniformly from the channel's range in the patch. */

@@ -68,6 +68,19 @@ public record BlindSpotMasking(double maskedFraction, int neighbourhood, String 
 		return !NONE.equals(structMask);
 	}
 
+	/**
+	 * Whether an in-plane offset from a masked pixel is the pixel itself or on its struct mask's line, whose noise may be
+	 * its own: never a replacement's source.
+	 */
+	public boolean hides(int dy, int dx) {
+		int half = structSpan / 2;
+		return switch (structMask) {
+			case HORIZONTAL -> dy == 0 && Math.abs(dx) <= half;
+			case VERTICAL -> dx == 0 && Math.abs(dy) <= half;
+			default -> dy == 0 && dx == 0;
+		};
+	}
+
 	/** The keys whose values differ from the defaults, for refusing them where masking does not apply. */
 	public List<String> keysSet() {
 		List<String> keys = new ArrayList<>();
