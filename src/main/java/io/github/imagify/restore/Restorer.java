@@ -123,9 +123,9 @@ public final class Restorer implements AutoCloseable {
 	 * A 3D model's automatic tile core: the largest cube, in steps of 32 up to {@link #MAX_AUTOMATIC_TILE_SIZE_3D}, whose
 	 * padded tile times the widest full-resolution layer (2 x base filters) stays within {@link #TILE_3D_ACTIVATIONS},
 	 * what the {@link #DEFAULT_TILE_SIZE_3D} core of a depth-3, 32-filter U-Net pooling Z holds. Smaller networks get
-	 * larger tiles, so less of their time goes into restoring context again (measured: a depth-2, 16-filter model
-	 * restored a 64 x 384 x 384 stack in 37 s with 128-voxel tiles against 55 s with 64). A model file that does not say
-	 * its base filters keeps the default.
+	 * larger tiles, so less of their time goes into restoring context again (measured: a depth-2, 16-filter model, given
+	 * 160, restored a 64 x 384 x 384 stack in 35 s against 53 s with 64). A model file that does not say its base
+	 * filters keeps the default.
 	 */
 	static int automaticCore3d(ModelInfo info) {
 		Object filters = info.network().get(UNetSpec.BASE_FILTERS);
